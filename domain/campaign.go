@@ -1,0 +1,150 @@
+package domain
+
+import (
+	"regexp"
+	"strings"
+)
+
+// Category (问题类别) codes, in 附件1 column order.
+const (
+	CatStopped        = "stopped"        // 停产停业企业
+	CatSmelting       = "smelting"       // 小冶炼
+	CatElectroplating = "electroplating" // 小电镀
+	CatSpraying       = "spraying"       // 小喷涂
+	CatDyeing         = "dyeing"         // 小印染
+	CatDust           = "dust"           // 小涉爆粉尘
+	CatOther          = "other"          // 其它
+)
+
+// DefaultCategories is the notice's category set in 附件1 order.
+var DefaultCategories = []string{CatStopped, CatSmelting, CatElectroplating, CatSpraying, CatDyeing, CatDust, CatOther}
+
+// CategoryNames gives each category's 附件1 header text.
+var CategoryNames = map[string]string{
+	CatStopped: "停产停业企业", CatSmelting: "小冶炼", CatElectroplating: "小电镀",
+	CatSpraying: "小喷涂", CatDyeing: "小印染", CatDust: "小涉爆粉尘", CatOther: "其它",
+}
+
+// 两断三清 item codes.
+const (
+	ItemWater     = "water"     // 断水
+	ItemPower     = "power"     // 断电
+	ItemMaterials = "materials" // 清原料
+	ItemEquipment = "equipment" // 清设备
+	ItemProducts  = "products"  // 清产品
+	ItemPremises  = "premises"  // 清厂房 (some localities add it)
+)
+
+// DefaultClearItems is the notice's 两断三清 checklist.
+var DefaultClearItems = []string{ItemWater, ItemPower, ItemMaterials, ItemEquipment, ItemProducts}
+
+// ClearItemNames gives each 两断三清 item's Chinese name.
+var ClearItemNames = map[string]string{
+	ItemWater: "断水", ItemPower: "断电", ItemMaterials: "清原料",
+	ItemEquipment: "清设备", ItemProducts: "清产品", ItemPremises: "清厂房",
+}
+
+// Campaign (专项行动) is one rectification campaign as its notice defines it.
+type Campaign struct {
+	ID              int64    `json:"id"`
+	Name            string   `json:"name"`
+	DocNo           string   `json:"doc_no"`
+	StartDate       Date     `json:"start_date"`
+	EndDate         Date     `json:"end_date"`
+	DeadlineWeekday int      `json:"deadline_weekday"` // 0 = Sunday … 3 = Wednesday
+	DeadlineTime    string   `json:"deadline_time"`    // "HH:MM" in TimeZone
+	TimeZone        string   `json:"time_zone"`
+	SummaryDueDate  Date     `json:"summary_due_date"`
+	Categories      []string `json:"categories"`
+	ClearItems      []string `json:"clear_items"`
+	RecheckDays     int      `json:"recheck_days"`    // re-check 停产/关闭/取缔 sites this often
+	SupervisedDays  int      `json:"supervised_days"` // default 挂牌督办 deadline
+	RewardRule      string   `json:"reward_rule"`     // text of the 12350 reward rule
+	Version         int64    `json:"version"`
+}
+
+var hhmm = regexp.MustCompile(`^([01][0-9]|2[0-3]):[0-5][0-9]$`)
+
+// Normalize fills defaults and validates a campaign before it is stored.
+func (c *Campaign) Normalize() error {
+	c.Name = strings.TrimSpace(c.Name)
+	c.DocNo = strings.TrimSpace(c.DocNo)
+	if c.Name == "" {
+		return Invalid("name", "请填写专项行动名称")
+	}
+	if c.StartDate == "" {
+		return Invalid("start_date", "请填写开始日期")
+	}
+	if c.EndDate == "" {
+		return Invalid("end_date", "请填写结束日期")
+	}
+	for _, f := range []struct {
+		name string
+		d    Date
+	}{{"start_date", c.StartDate}, {"end_date", c.EndDate}, {"summary_due_date", c.SummaryDueDate}} {
+		if _, err := ParseDate(f.name, string(f.d)); err != nil {
+			return err
+		}
+	}
+	if c.EndDate < c.StartDate {
+		return Invalid("end_date", "结束日期不能早于开始日期")
+	}
+	if c.DeadlineWeekday < 0 || c.DeadlineWeekday > 6 {
+		return Invalid("deadline_weekday", "报送日应为 0（周日）到 6（周六）")
+	}
+	if c.DeadlineTime == "" {
+		c.DeadlineTime = "17:00"
+	}
+	if !hhmm.MatchString(c.DeadlineTime) {
+		return Invalid("deadline_time", "报送时间格式应为 HH:MM")
+	}
+	if c.TimeZone == "" {
+		c.TimeZone = ZoneName
+	}
+	if c.TimeZone != ZoneName {
+		return Invalid("time_zone", "时区只支持 Asia/Shanghai")
+	}
+	if len(c.Categories) == 0 {
+		c.Categories = append([]string(nil), DefaultCategories...)
+	}
+	for _, cat := range c.Categories {
+		if _, ok := CategoryNames[cat]; !ok {
+			return Invalid("categories", "未知的问题类别 %q", cat)
+		}
+	}
+	if len(c.ClearItems) == 0 {
+		c.ClearItems = append([]string(nil), DefaultClearItems...)
+	}
+	for _, it := range c.ClearItems {
+		if _, ok := ClearItemNames[it]; !ok {
+			return Invalid("clear_items", "未知的两断三清项目 %q", it)
+		}
+	}
+	if c.RecheckDays <= 0 {
+		c.RecheckDays = 30
+	}
+	if c.SupervisedDays <= 0 {
+		c.SupervisedDays = 60
+	}
+	return nil
+}
+
+// HasCategory reports whether cat is one of the campaign's categories.
+func (c *Campaign) HasCategory(cat string) bool {
+	for _, x := range c.Categories {
+		if x == cat {
+			return true
+		}
+	}
+	return false
+}
+
+// HasClearItem reports whether item is on the campaign's 两断三清 checklist.
+func (c *Campaign) HasClearItem(item string) bool {
+	for _, x := range c.ClearItems {
+		if x == item {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,105 @@
+package domain
+
+import "strings"
+
+// OrgKind is the kind of an org unit (区划/单位).
+type OrgKind string
+
+const (
+	KindProvince  OrgKind = "省"
+	KindCity      OrgKind = "市"
+	KindDistrict  OrgKind = "区"
+	KindCounty    OrgKind = "县"
+	KindDevZone   OrgKind = "开发区"
+	KindTown      OrgKind = "镇"
+	KindStreet    OrgKind = "街道"
+	KindXiang     OrgKind = "乡"
+	KindVillage   OrgKind = "村"
+	KindCommunity OrgKind = "社区"
+	KindGrid      OrgKind = "网格"
+	KindDept      OrgKind = "部门"
+)
+
+// Tier groups kinds by the level roles are placed at.
+type Tier int
+
+const (
+	TierOther   Tier = iota
+	TierRegion       // 省/市/区/县: above the towns; a district office sits here
+	TierTown         // 开发区/镇/街道/乡: "town level", the reporting units
+	TierVillage      // 村/社区
+	TierGrid         // 网格
+	TierDept         // 部门 (成员单位)
+)
+
+// Tier returns the level class of a kind.
+func (k OrgKind) Tier() Tier {
+	switch k {
+	case KindProvince, KindCity, KindDistrict, KindCounty:
+		return TierRegion
+	case KindDevZone, KindTown, KindStreet, KindXiang:
+		return TierTown
+	case KindVillage, KindCommunity:
+		return TierVillage
+	case KindGrid:
+		return TierGrid
+	case KindDept:
+		return TierDept
+	}
+	return TierOther
+}
+
+// Valid reports whether k is a known kind.
+func (k OrgKind) Valid() bool { return k.Tier() != TierOther }
+
+// OrgUnit (区划/单位) is a node of the administrative tree.
+type OrgUnit struct {
+	ID       int64   `json:"id"`
+	Code     string  `json:"code"` // 12-digit 统计用区划代码; empty when the unit has none
+	Name     string  `json:"name"`
+	Kind     OrgKind `json:"kind"`
+	Level    int     `json:"level"` // depth in the tree, root = 1
+	ParentID *int64  `json:"parent_id"`
+	// Prefix numbers the unit's cases (问题编号): the 9-digit code prefix of a
+	// town, or one the admin sets for a town without an official code.
+	Prefix string `json:"prefix,omitempty"`
+	// Path is the materialised ancestry "/1/4/17/" used for scope checks.
+	Path string `json:"-"`
+}
+
+// IsTown reports whether the unit is town level (开发区/镇/街道/乡).
+func (o *OrgUnit) IsTown() bool { return o.Kind.Tier() == TierTown }
+
+// Contains reports whether other lies in o's subtree (o itself included).
+func (o *OrgUnit) Contains(other *OrgUnit) bool {
+	return o.Path != "" && strings.HasPrefix(other.Path, o.Path)
+}
+
+// OfficialOrderKey sorts the children of a unit as the forms list regions:
+// 开发区 first, then 镇/乡, then 街道, each group by code, then name.
+func (o *OrgUnit) OfficialOrderKey() string {
+	group := "9"
+	switch o.Kind {
+	case KindDevZone:
+		group = "1"
+	case KindTown, KindXiang:
+		group = "2"
+	case KindStreet:
+		group = "3"
+	case KindVillage, KindCommunity:
+		group = "4"
+	}
+	code := o.Code
+	if code == "" {
+		code = "~" // units without a code after coded ones in the same group
+	}
+	return group + "|" + code + "|" + o.Name
+}
+
+// DefaultPrefix derives a town's numbering prefix from its 12-digit code.
+func DefaultPrefix(code string) string {
+	if len(code) >= 9 {
+		return code[:9]
+	}
+	return ""
+}

@@ -1,0 +1,108 @@
+package domain
+
+// Action names something a user may try to do. The policy below is the one
+// place that says which roles may do it; scope is checked separately (Sees).
+type Action string
+
+const (
+	ActRead            Action = "read"             // see records in scope
+	ActReadAudit       Action = "read_audit"       // browse the whole audit trail
+	ActManageOrgs      Action = "manage_orgs"      // org units, numbering prefixes
+	ActManageUsers     Action = "manage_users"     // see ManageUser for who may make whom
+	ActManageCampaign  Action = "manage_campaign"  // campaign setup, deadlines, exemptions
+	ActWriteSite       Action = "write_site"       // register and edit sites, inspections
+	ActCreateCase      Action = "create_case"      // open a case
+	ActEditCase        Action = "edit_case"        // descriptive + rectification fields, evidence
+	ActEnforce         Action = "enforce"          // penalty and shutdown fields
+	ActSupervise       Action = "supervise"        // 挂牌督办 flag and deadline
+	ActRequestCloseout Action = "request_closeout" // 申请销号
+	ActVoid            Action = "void"             // 作废
+	ActReopen          Action = "reopen"           // 重新打开 a closed-out case
+	ActTransfer        Action = "transfer"         // move a case to another town
+	ActPublish         Action = "publish"          // 曝光台
+	ActPrepareReport   Action = "prepare_report"   // draft a weekly report
+	ActSubmitReport    Action = "submit_report"    // submit as the town (head or delegate)
+	ActReviewReport    Action = "review_report"    // accept / return, 代报
+	ActDelegate        Action = "delegate"         // a head delegates signing
+	ActSpotCheck       Action = "spot_check"       // 督导检查
+	ActHandleTips      Action = "handle_tips"      // dispatch, verify, link tips
+	ActRevealReporter  Action = "reveal_reporter"  // see a tipster's identity
+)
+
+// policy says which roles may perform each action. Approvals are not here:
+// who may approve depends on the case's state (see lifecycle.go).
+var policy = map[Action][]Role{
+	ActRead: {RoleGrid, RoleVillageHead, RoleTownOfficer, RoleTownHead, RoleDistrictOffice,
+		RoleSupervisor, RoleDiscipline, RoleDepartment, RoleAdmin},
+	ActReadAudit:       {RoleDiscipline, RoleAdmin},
+	ActManageOrgs:      {RoleAdmin},
+	ActManageUsers:     {RoleTownOfficer, RoleDistrictOffice, RoleAdmin},
+	ActManageCampaign:  {RoleDistrictOffice, RoleAdmin},
+	ActWriteSite:       {RoleGrid, RoleTownOfficer, RoleDistrictOffice, RoleAdmin},
+	ActCreateCase:      {RoleGrid, RoleTownOfficer, RoleDistrictOffice, RoleAdmin},
+	ActEditCase:        {RoleGrid, RoleTownOfficer, RoleDistrictOffice, RoleAdmin},
+	ActEnforce:         {RoleTownOfficer, RoleDistrictOffice, RoleAdmin},
+	ActSupervise:       {RoleSupervisor, RoleDistrictOffice, RoleAdmin},
+	ActRequestCloseout: {RoleGrid, RoleTownOfficer},
+	ActVoid:            {RoleTownOfficer, RoleDistrictOffice, RoleAdmin},
+	ActReopen:          {RoleTownOfficer, RoleDistrictOffice, RoleAdmin},
+	ActTransfer:        {RoleDistrictOffice, RoleAdmin},
+	ActPublish:         {RoleDistrictOffice, RoleAdmin},
+	ActPrepareReport:   {RoleTownOfficer, RoleTownHead, RoleDistrictOffice, RoleAdmin},
+	ActSubmitReport:    {RoleTownHead, RoleDistrictOffice, RoleAdmin},
+	ActReviewReport:    {RoleDistrictOffice, RoleAdmin},
+	ActDelegate:        {RoleTownHead, RoleVillageHead},
+	ActSpotCheck:       {RoleSupervisor, RoleAdmin},
+	ActHandleTips:      {RoleTownOfficer, RoleDistrictOffice, RoleAdmin},
+	ActRevealReporter:  {RoleDistrictOffice},
+}
+
+// RoleMay reports whether role r may perform act anywhere in its scope.
+func RoleMay(r Role, act Action) bool {
+	for _, x := range policy[act] {
+		if x == r {
+			return true
+		}
+	}
+	return false
+}
+
+// Authorize checks an actor against an action on a record placed at place
+// (nil for actions not bound to a record). Scope is checked first so that a
+// record outside scope is indistinguishable from a missing one (404), and
+// only then the role (403). what names the record kind for the 404 message.
+func Authorize(a *Actor, act Action, place *OrgUnit, what string) error {
+	if a == nil {
+		return &Error{Code: EUNAUTHORIZED, Message: "请先登录"}
+	}
+	if place != nil && !a.Sees(place) {
+		return NotFound(what)
+	}
+	if !RoleMay(a.User.Role, act) {
+		return Forbidden()
+	}
+	return nil
+}
+
+// ManageUser checks whether a may create or change a user with role r placed
+// at unit o: the admin anyone; the district office anyone below admin in its
+// subtree; a town officer the grid workers and village heads of its town.
+func ManageUser(a *Actor, r Role, o *OrgUnit) error {
+	if err := Authorize(a, ActManageUsers, o, "单位"); err != nil {
+		return err
+	}
+	switch a.User.Role {
+	case RoleAdmin:
+		return nil
+	case RoleDistrictOffice:
+		if r == RoleAdmin {
+			return Forbidden()
+		}
+		return nil
+	case RoleTownOfficer:
+		if r == RoleGrid || r == RoleVillageHead {
+			return nil
+		}
+	}
+	return Forbidden()
+}

@@ -85,3 +85,10 @@ func (a *Actor) Sees(place *OrgUnit) bool {
 	}
 	return a.Scope.Contains(place)
 }
+
+// RoleNames gives each role's Chinese name.
+var RoleNames = map[Role]string{
+	RoleGrid: "网格员", RoleVillageHead: "村（社区）负责人", RoleTownOfficer: "镇（街道）经办",
+	RoleTownHead: "镇（街道）主要负责人", RoleDistrictOffice: "区联席会议办公室", RoleSupervisor: "区督导组",
+	RoleDiscipline: "纪委监委", RoleDepartment: "成员单位", RoleAdmin: "系统管理员",
+}

@@ -1,0 +1,35 @@
+package store
+
+import "strings"
+
+// The few places where SQLite and PostgreSQL differ.
+
+// lockWriters makes write transactions of every process append to the audit
+// chain in turn. SQLite's BEGIN IMMEDIATE (see sqliteDSN) already holds the
+// database's single write lock; PostgreSQL takes a transaction-scoped
+// advisory lock.
+func (d *DB) lockWriters(tx *Tx) error {
+	if d.dialect == Postgres {
+		_, err := tx.exec(`SELECT pg_advisory_xact_lock(7242001)`)
+		return err
+	}
+	return nil
+}
+
+// isUniqueViolation reports whether err is a unique-constraint failure.
+func isUniqueViolation(err error) bool {
+	if err == nil {
+		return false
+	}
+	s := err.Error()
+	return strings.Contains(s, "UNIQUE constraint failed") || // SQLite
+		strings.Contains(s, "SQLSTATE 23505") // PostgreSQL unique_violation
+}
+
+// likeOp is the case-insensitive LIKE of the dialect.
+func (d *DB) likeOp() string {
+	if d.dialect == Postgres {
+		return "ILIKE"
+	}
+	return "LIKE" // SQLite's LIKE is case-insensitive for ASCII
+}

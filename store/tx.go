@@ -1,0 +1,183 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"zhengzhi/domain"
+)
+
+// Tx is one write transaction. It carries a fixed now from the injected
+// clock and the acting user, so every timestamp and the audit event written
+// in one change agree.
+type Tx struct {
+	tx    *sql.Tx
+	db    *DB
+	ctx   context.Context
+	now   time.Time
+	actor *domain.Actor
+}
+
+// systemActor acts for the program itself: seeding, migrations of data, the CLI
+// when no user is named.
+var systemActor = &domain.Actor{User: domain.User{Username: "system", DisplayName: "系统", Role: domain.RoleAdmin}}
+
+// write runs fn in one transaction and commits it, or rolls everything back
+// when fn fails: nothing is ever half-written.
+func (d *DB) write(ctx context.Context, a *domain.Actor, fn func(tx *Tx) error) error {
+	if a == nil {
+		a = systemActor
+	}
+	d.writeMu.Lock()
+	defer d.writeMu.Unlock()
+	stx, err := d.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	tx := &Tx{tx: stx, db: d, ctx: ctx, actor: a}
+	if err := d.lockWriters(tx); err != nil {
+		stx.Rollback()
+		return err
+	}
+	// Microseconds: what PostgreSQL keeps, so values read back equal those written.
+	tx.now = d.clock.Now().UTC().Truncate(time.Microsecond)
+	if err := fn(tx); err != nil {
+		stx.Rollback()
+		return err
+	}
+	if err := stx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	return nil
+}
+
+func (tx *Tx) exec(query string, args ...any) (sql.Result, error) {
+	return tx.tx.ExecContext(tx.ctx, query, args...)
+}
+
+func (tx *Tx) queryRow(query string, args ...any) *sql.Row {
+	return tx.tx.QueryRowContext(tx.ctx, query, args...)
+}
+
+func (tx *Tx) query(query string, args ...any) (*sql.Rows, error) {
+	return tx.tx.QueryContext(tx.ctx, query, args...)
+}
+
+// insert runs an INSERT … RETURNING id (both dialects support RETURNING).
+func (tx *Tx) insert(query string, args ...any) (int64, error) {
+	var id int64
+	err := tx.queryRow(query, args...).Scan(&id)
+	return id, err
+}
+
+// querier is what read helpers need: a *sql.DB or a *sql.Tx.
+type querier interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// Timestamps are kept as fixed-width UTC text on SQLite (so text order is
+// time order) and as timestamptz on PostgreSQL; ts formats a parameter for both.
+const tsLayout = "2006-01-02T15:04:05.000000Z"
+
+func ts(t time.Time) string { return t.UTC().Format(tsLayout) }
+
+func tsPtr(t *time.Time) any {
+	if t == nil {
+		return nil
+	}
+	return ts(*t)
+}
+
+// timeScan scans a timestamp column of either dialect.
+type timeScan struct{ t *time.Time }
+
+func (s timeScan) Scan(v any) error {
+	switch x := v.(type) {
+	case nil:
+		*s.t = time.Time{}
+	case time.Time:
+		*s.t = x.UTC()
+	case string:
+		return s.parse(x)
+	case []byte:
+		return s.parse(string(x))
+	default:
+		return fmt.Errorf("timestamp: unexpected %T", v)
+	}
+	return nil
+}
+
+func (s timeScan) parse(x string) error {
+	t, err := time.Parse(time.RFC3339Nano, x)
+	if err != nil {
+		return fmt.Errorf("timestamp %q: %w", x, err)
+	}
+	*s.t = t.UTC()
+	return nil
+}
+
+// nullTimeScan scans a nullable timestamp into a *time.Time.
+type nullTimeScan struct{ t **time.Time }
+
+func (s nullTimeScan) Scan(v any) error {
+	if v == nil {
+		*s.t = nil
+		return nil
+	}
+	var t time.Time
+	if err := (timeScan{&t}).Scan(v); err != nil {
+		return err
+	}
+	*s.t = &t
+	return nil
+}
+
+// jsonScan scans a JSON text column into v.
+type jsonScan struct{ v any }
+
+func (s jsonScan) Scan(src any) error {
+	var b []byte
+	switch x := src.(type) {
+	case nil:
+		return nil
+	case string:
+		b = []byte(x)
+	case []byte:
+		b = x
+	default:
+		return fmt.Errorf("json column: unexpected %T", src)
+	}
+	if len(b) == 0 {
+		return nil
+	}
+	return json.Unmarshal(b, s.v)
+}
+
+func mustJSON(v any) string {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic(err) // only our own plain structs are marshalled
+	}
+	return string(b)
+}
+
+// nullStr maps "" to NULL, for optional unique columns.
+func nullStr(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+// notFound turns sql.ErrNoRows into the domain's not-found error.
+func notFound(err error, what string) error {
+	if errors.Is(err, sql.ErrNoRows) {
+		return domain.NotFound(what)
+	}
+	return err
+}

@@ -63,7 +63,7 @@ func Summarize(regions []SummaryRegion, cases []CaseFacts, sites []InspectedSite
 
 	for _, c := range cases {
 		i, ok := index[c.RegionID]
-		if !ok {
+		if !ok || c.Status == StatusVoided {
 			continue
 		}
 		r := &rows[i]

@@ -74,5 +74,5 @@ func CreditCodeWarning(code string) *Warning {
 	if msg == "" {
 		return nil
 	}
-	return &Warning{Code: "credit_code_check", Field: "credit_code", Message: msg}
+	return &Warning{Code: RuleCreditCodeCheck, Field: "credit_code", Message: msg}
 }

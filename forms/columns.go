@@ -20,10 +20,8 @@ const (
 	kindCentre                 // short text or a "√" mark, centred
 	kindCount                  // a count of firms or persons (numeric)
 	kindWan                    // an amount kept in fen, shown in 万元 (numeric, exact)
+	numKinds
 )
-
-// numeric reports whether the kind's cells are numbers in the spreadsheet.
-func (k cellKind) numeric() bool { return k == kindSerial || k == kindCount || k == kindWan }
 
 // column is one column of a form: its header texts, its printed width and
 // how a row of type T fills it.
@@ -68,7 +66,7 @@ var att1 = form[*domain.Case]{
 	headRow: 3,
 	cols: []column[*domain.Case]{
 		{head: "序号", width: 5, kind: kindSerial},
-		{head: "问题编号", width: 12, kind: kindCentre, text: func(c *domain.Case) string { return c.ProblemNo }},
+		{head: "问题编号", width: 11, kind: kindCentre, text: func(c *domain.Case) string { return c.ProblemNo }},
 		{head: "地区", width: 9, kind: kindCentre, text: func(c *domain.Case) string { return c.TownName }},
 		{head: "问题单位名称", width: 18, kind: kindText, text: func(c *domain.Case) string { return c.UnitName }},
 		// 问题类别: "√" in the case's one category, in 附件1's order.
@@ -127,31 +125,41 @@ var att2 = form[*domain.SummaryRow]{
 	sheet:   "附件2",
 	headRow: 4,
 	cols: []column[*domain.SummaryRow]{
-		{head: "地区", width: 14, kind: kindCentre, text: func(r *domain.SummaryRow) string { return r.Region }},
-		countCol("排查总数", "小字头（家）", 8, func(r *domain.SummaryRow) int { return r.InspectedXiaozitou }),
-		countCol("排查总数", "停产停业（家）", 8, func(r *domain.SummaryRow) int { return r.InspectedStopped }),
-		countCol("", "问题总数（家）", 8, func(r *domain.SummaryRow) int { return r.Problems }),
-		countCol("问题类别", "小冶炼（家）", 7.5, func(r *domain.SummaryRow) int { return r.Smelting }),
-		countCol("问题类别", "小电镀（家）", 7.5, func(r *domain.SummaryRow) int { return r.Electroplating }),
-		countCol("问题类别", "小喷涂（家）", 7.5, func(r *domain.SummaryRow) int { return r.Spraying }),
-		countCol("问题类别", "小印染（家）", 7.5, func(r *domain.SummaryRow) int { return r.Dyeing }),
-		countCol("问题类别", "小涉爆粉尘（家）", 7.5, func(r *domain.SummaryRow) int { return r.Dust }),
-		countCol("问题类别", "其它（家）", 7.5, func(r *domain.SummaryRow) int { return r.Other }),
-		countCol("问题类别", "“停产停业”企业（家）", 8.5, func(r *domain.SummaryRow) int { return r.Stopped }),
-		countCol("", "整治完成数（家）", 8, func(r *domain.SummaryRow) int { return r.Rectified }),
-		countCol("", "“两断三清”（家）", 8.5, func(r *domain.SummaryRow) int { return r.TwoCutsThreeClears }),
-		countCol("", "立案查处（家）", 7.5, func(r *domain.SummaryRow) int { return r.CaseFiled }),
-		{head: "行政处罚（万元）", width: 10, kind: kindWan, num: func(r *domain.SummaryRow) int64 { return r.FineFen }},
-		{head: "没收违法所得（万元）", width: 10, kind: kindWan, num: func(r *domain.SummaryRow) int64 { return r.ConfiscatedFen }},
-		countCol("", "移送司法机关数（家）", 8.5, func(r *domain.SummaryRow) int { return r.JudicialTransfers }),
-		countCol("", "行政、刑事拘留人数", 8, func(r *domain.SummaryRow) int { return r.DetainedPersons }),
-		countCol("", "党纪政纪处理人数", 8, func(r *domain.SummaryRow) int { return r.DisciplinedPersons }),
+		{head: "地区", width: 15, kind: kindCentre, text: func(r *domain.SummaryRow) string { return r.Region }},
+		wideCountCol("排查总数", "小字头（家）", func(r *domain.SummaryRow) int { return r.InspectedXiaozitou }),
+		wideCountCol("排查总数", "停产停业（家）", func(r *domain.SummaryRow) int { return r.InspectedStopped }),
+		wideCountCol("", "问题总数（家）", func(r *domain.SummaryRow) int { return r.Problems }),
+		countCol("问题类别", "小冶炼（家）", func(r *domain.SummaryRow) int { return r.Smelting }),
+		countCol("问题类别", "小电镀（家）", func(r *domain.SummaryRow) int { return r.Electroplating }),
+		countCol("问题类别", "小喷涂（家）", func(r *domain.SummaryRow) int { return r.Spraying }),
+		countCol("问题类别", "小印染（家）", func(r *domain.SummaryRow) int { return r.Dyeing }),
+		countCol("问题类别", "小涉爆粉尘（家）", func(r *domain.SummaryRow) int { return r.Dust }),
+		countCol("问题类别", "其它（家）", func(r *domain.SummaryRow) int { return r.Other }),
+		countCol("问题类别", "“停产停业”企业（家）", func(r *domain.SummaryRow) int { return r.Stopped }),
+		countCol("", "整治完成数（家）", func(r *domain.SummaryRow) int { return r.Rectified }),
+		countCol("", "“两断三清”（家）", func(r *domain.SummaryRow) int { return r.TwoCutsThreeClears }),
+		countCol("", "立案查处（家）", func(r *domain.SummaryRow) int { return r.CaseFiled }),
+		{head: "行政处罚（万元）", width: 9.5, kind: kindWan, num: func(r *domain.SummaryRow) int64 { return r.FineFen }},
+		{head: "没收违法所得（万元）", width: 9.5, kind: kindWan, num: func(r *domain.SummaryRow) int64 { return r.ConfiscatedFen }},
+		countCol("", "移送司法机关数（家）", func(r *domain.SummaryRow) int { return r.JudicialTransfers }),
+		countCol("", "行政、刑事拘留人数", func(r *domain.SummaryRow) int { return r.DetainedPersons }),
+		countCol("", "党纪政纪处理人数", func(r *domain.SummaryRow) int { return r.DisciplinedPersons }),
 	},
 }
 
-func countCol(group, head string, width float64, f func(*domain.SummaryRow) int) column[*domain.SummaryRow] {
-	return column[*domain.SummaryRow]{group: group, head: head, width: width, kind: kindCount,
+// countCol is a 附件2 count column: narrow, the header wrapping at about
+// three characters as the notice prints it.
+func countCol(group, head string, f func(*domain.SummaryRow) int) column[*domain.SummaryRow] {
+	return column[*domain.SummaryRow]{group: group, head: head, width: 6.5, kind: kindCount,
 		num: func(r *domain.SummaryRow) int64 { return int64(f(r)) }}
+}
+
+// wideCountCol is a count column whose 合计 may reach seven digits in a
+// province-wide deployment (排查总数, 问题总数): wide enough not to show ###.
+func wideCountCol(group, head string, f func(*domain.SummaryRow) int) column[*domain.SummaryRow] {
+	c := countCol(group, head, f)
+	c.width = 8
+	return c
 }
 
 // totalLabel is the 地区 cell of 附件2's last row.

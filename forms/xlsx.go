@@ -19,7 +19,7 @@ const (
 // styles are the cell style IDs one workbook uses.
 type styles struct {
 	label, title, filled, head int
-	data, total                [5]int // by cellKind
+	data, total                [numKinds]int // by cellKind
 }
 
 func newStyles(f *excelize.File) (*styles, error) {
@@ -108,8 +108,10 @@ func newSheetWriter[T any](fm *form[T], filled string) (_ *sheetWriter[T], err e
 	for i := range w.cell {
 		w.vals[i] = &w.cell[i]
 	}
-	for i, c := range fm.cols {
-		if err := sw.SetColWidth(i+1, i+1, c.width); err != nil {
+	// excelize prepends each column it is given, so set them last to first
+	// for the <col> elements to come out in ascending order, as Excel wants.
+	for i := len(fm.cols) - 1; i >= 0; i-- {
+		if err := sw.SetColWidth(i+1, i+1, fm.cols[i].width); err != nil {
 			return nil, err
 		}
 	}
@@ -165,26 +167,58 @@ func newSheetWriter[T any](fm *form[T], filled string) (_ *sheetWriter[T], err e
 	return w, nil
 }
 
-// headHeights sizes the two header rows (points) so that every header text
-// fits wrapped in its column: the second row holds the narrow sub-heads,
-// and a head spanning both rows may use their sum.
-func headHeights[T any](cols []column[T]) [2]float64 {
-	const line = 13.5 // points per line of 10 pt text
-	lines := func(text string, width float64) float64 {
-		perLine := int((width - 1) / 2) // a CJK character is about two width units
-		if perLine < 1 {
-			perLine = 1
+// Row heights are computed here, not left to the client: LibreOffice does
+// not fit imported rows to wrapped text, and Excel only sometimes does. The
+// estimate errs on the generous side (10 pt 宋体: a CJK character ≈ 14 px,
+// other characters ≈ 7.5 px; a column of width w ≈ 7w+5 px).
+const (
+	lineHeight = 13.5 // points per line of 10 pt text
+	rowPadding = 5    // points above and below the lines
+	maxRowHt   = 409  // the most a spreadsheet row may be
+)
+
+// textLines estimates how many lines text takes wrapped in a column of the
+// given width (columns covering a merged cell add up their widths).
+func textLines(text string, width float64) int {
+	avail := width*7 + 5 - 6 // pixels, less the cell's inner margins
+	lines, px := 1, 0.0
+	for _, r := range text {
+		if r == '\n' {
+			lines, px = lines+1, 0
+			continue
 		}
-		n := len([]rune(text))
-		return float64((n + perLine - 1) / perLine)
+		w := 7.5
+		if wide(r) {
+			w = 14
+		}
+		if px+w > avail && px > 0 {
+			lines, px = lines+1, 0
+		}
+		px += w
 	}
-	var one, two, both float64 = 1, 1, 2
+	return lines
+}
+
+// wide reports whether r prints full width: CJK, full-width forms and the
+// curly quotes a Chinese font draws full width.
+func wide(r rune) bool {
+	return r >= 0x2E80 || r == '“' || r == '”' || r == '‘' || r == '’' || r == '—' || r == '…'
+}
+
+func rowHeight(lines int) float64 {
+	return min(float64(lines)*lineHeight+rowPadding, maxRowHt)
+}
+
+// headHeights sizes the two header rows so that every header text fits
+// wrapped: a head spanning both rows may use their sum.
+func headHeights[T any](cols []column[T]) [2]float64 {
+	var one, two, both = 1, 1, 2
 	for _, h := range header(cols) {
 		w := 0.0
 		for _, c := range cols[h.col : h.col+h.colspan] {
 			w += c.width
 		}
-		n := lines(h.text, w)
+		n := textLines(h.text, w)
 		switch {
 		case h.rows == 2:
 			both = max(both, n)
@@ -197,7 +231,7 @@ func headHeights[T any](cols []column[T]) [2]float64 {
 	if one+two < both {
 		two = both - one
 	}
-	return [2]float64{one*line + 6, two*line + 6}
+	return [2]float64{rowHeight(one), rowHeight(two)}
 }
 
 // writeRow writes one data row; serial is the 序号 (0 on the 合计 row).
@@ -207,6 +241,7 @@ func (w *sheetWriter[T]) writeRow(r T, serial int, total bool) error {
 	if total {
 		styles = &w.st.total
 	}
+	lines := 1
 	for i, c := range w.fm.cols {
 		cell := &w.cell[i]
 		cell.StyleID = styles[c.kind]
@@ -218,6 +253,7 @@ func (w *sheetWriter[T]) writeRow(r T, serial int, total bool) error {
 			// whatever it starts with (= + - @).
 			if s := c.text(r); s != "" {
 				cell.Value = s
+				lines = max(lines, textLines(s, c.width))
 			} else {
 				cell.Value = nil
 			}
@@ -227,7 +263,7 @@ func (w *sheetWriter[T]) writeRow(r T, serial int, total bool) error {
 			cell.Value = domain.WanFloat(c.num(r))
 		}
 	}
-	if err := w.sw.SetRow(cellName(0, w.row), w.vals); err != nil {
+	if err := w.sw.SetRow(cellName(0, w.row), w.vals, excelize.RowOpts{Height: rowHeight(lines)}); err != nil {
 		return fmt.Errorf("forms: %s row %d: %w", w.fm.label, w.row, err)
 	}
 	return nil

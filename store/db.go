@@ -226,3 +226,7 @@ func (d *DB) migrate(ctx context.Context) error {
 	}
 	return nil
 }
+
+// CloseWithoutCheckpoint closes the database without touching the audit
+// checkpoint: for read-only commands such as audit verify.
+func (d *DB) CloseWithoutCheckpoint() error { return d.db.Close() }

@@ -365,3 +365,10 @@ func (d *DB) SystemActor(ctx context.Context) (*domain.Actor, error) {
 	a.Org, a.Scope = *root, *root
 	return &a, nil
 }
+
+// UserIDByName looks a user up by username (for the CLI).
+func (d *DB) UserIDByName(ctx context.Context, username string) (int64, error) {
+	var id int64
+	err := d.db.QueryRowContext(ctx, `SELECT id FROM users WHERE username = $1`, username).Scan(&id)
+	return id, notFound(err, "用户")
+}

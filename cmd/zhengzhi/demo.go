@@ -1,0 +1,31 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"io"
+	"log/slog"
+
+	"zhengzhi/domain"
+	"zhengzhi/seed"
+)
+
+// runDemo loads the demo campaign, users and records into a store (once).
+func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var dbf dbFlags
+	dbf.register(fs)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	db, err := dbf.open(ctx, slog.New(slog.NewTextHandler(stderr, nil)), domain.SystemClock{})
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if _, err := seed.Bootstrap(ctx, db, randomPassword()); err != nil {
+		return err
+	}
+	return seed.Demo(ctx, db, stdout)
+}

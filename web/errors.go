@@ -1,0 +1,82 @@
+package web
+
+import (
+	"encoding/json"
+	"errors"
+	"io"
+	"log/slog"
+	"net/http"
+
+	"zhengzhi/domain"
+)
+
+// statusOf maps a domain error code to its HTTP status: the one place that does.
+func statusOf(code string) int {
+	switch code {
+	case domain.EINVALID:
+		return http.StatusBadRequest
+	case domain.EUNAUTHORIZED:
+		return http.StatusUnauthorized
+	case domain.EFORBIDDEN:
+		return http.StatusForbidden
+	case domain.ENOTFOUND:
+		return http.StatusNotFound
+	case domain.ECONFLICT:
+		return http.StatusConflict
+	case domain.ETOOLARGE:
+		return http.StatusRequestEntityTooLarge
+	}
+	return http.StatusInternalServerError
+}
+
+// apiError is the JSON body of every API error.
+type apiError struct {
+	Error string `json:"error"`
+	Field string `json:"field,omitempty"`
+}
+
+// writeError renders err as {"error","field"}; internal errors are logged
+// with detail and shown only as 内部错误.
+func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
+	code := domain.ErrorCode(err)
+	if code == domain.EINTERNAL {
+		s.log.Error("internal error", "method", r.Method, "path", r.URL.Path, "err", err)
+	}
+	writeJSON(w, statusOf(code), apiError{Error: domain.ErrorMessage(err), Field: domain.ErrorField(err)})
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		slog.Debug("write json", "err", err)
+	}
+}
+
+// maxJSONBody bounds request bodies of JSON calls.
+const maxJSONBody = 1 << 20
+
+// decodeJSON reads a JSON body into v; unknown fields and malformed input are
+// a 400 that names the field where it can.
+func decodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
+	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxJSONBody))
+	if err := dec.Decode(v); err != nil {
+		var te *json.UnmarshalTypeError
+		var de *domain.Error
+		var mbe *http.MaxBytesError
+		switch {
+		case errors.As(err, &te):
+			return domain.Invalid(te.Field, "字段类型错误：应为 %s", te.Type.String())
+		case errors.As(err, &de):
+			return de
+		case errors.As(err, &mbe):
+			return &domain.Error{Code: domain.ETOOLARGE, Message: "请求体过大"}
+		case errors.Is(err, io.EOF):
+			return domain.Invalid("", "请求体为空")
+		}
+		return domain.Invalid("", "JSON 格式错误：%v", err)
+	}
+	return nil
+}

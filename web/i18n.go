@@ -1,0 +1,109 @@
+package web
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+)
+
+// Languages the UI speaks; zh-CN is the default.
+const (
+	LangZH = "zh-CN"
+	LangEN = "en"
+)
+
+// catalog holds every UI string: key → translations. Keys are short English
+// phrases so templates stay readable; a missing English text falls back to Chinese.
+var catalog = map[string][2]string{ // [zh-CN, en]
+	"app.name":          {"整治", "zhengzhi"},
+	"app.title":         {"违法违规“小字头”“停产停业”企业专项整治", "Special rectification campaign"},
+	"nav.dashboard":     {"首页", "Dashboard"},
+	"nav.cases":         {"问题清单", "Cases"},
+	"nav.sites":         {"场所", "Sites"},
+	"nav.reports":       {"周报", "Reports"},
+	"nav.inbox":         {"待我审核", "My inbox"},
+	"nav.tips":          {"举报", "Tips"},
+	"nav.users":         {"用户", "Users"},
+	"nav.orgs":          {"组织机构", "Org units"},
+	"nav.campaigns":     {"专项行动", "Campaigns"},
+	"nav.audit":         {"审计", "Audit"},
+	"nav.logout":        {"退出", "Log out"},
+	"nav.lang":          {"English", "中文"},
+	"login.title":       {"登录", "Log in"},
+	"login.username":    {"用户名", "Username"},
+	"login.password":    {"密码", "Password"},
+	"login.submit":      {"登录", "Log in"},
+	"login.failed":      {"用户名或密码错误", "Wrong username or password"},
+	"dash.welcome":      {"您好，%s（%s，%s）", "Hello, %s (%s, %s)"},
+	"dash.campaign":     {"当前专项行动", "Active campaign"},
+	"dash.none":         {"尚未设立专项行动", "No campaign yet"},
+	"dash.deadline":     {"每周%s %s 前报送", "Due every %s before %s"},
+	"users.title":       {"用户管理", "Users"},
+	"users.new":         {"新建用户", "New user"},
+	"users.username":    {"用户名", "Username"},
+	"users.display":     {"姓名", "Name"},
+	"users.role":        {"角色", "Role"},
+	"users.org":         {"所属单位", "Org unit"},
+	"users.password":    {"初始密码（至少 8 位）", "Initial password (8+ characters)"},
+	"users.create":      {"创建", "Create"},
+	"users.active":      {"状态", "Status"},
+	"users.is_active":   {"启用", "Active"},
+	"users.inactive":    {"已停用", "Deactivated"},
+	"users.deactivate":  {"停用", "Deactivate"},
+	"users.activate":    {"启用", "Activate"},
+	"users.reset":       {"重置密码", "Reset password"},
+	"users.new_pw":      {"新密码", "New password"},
+	"users.created":     {"已创建用户 %s", "User %s created"},
+	"users.updated":     {"已更新", "Saved"},
+	"orgs.title":        {"组织机构", "Org units"},
+	"orgs.code":         {"区划代码", "Code"},
+	"orgs.kind":         {"类型", "Kind"},
+	"orgs.prefix":       {"编号前缀", "Number prefix"},
+	"camp.title":        {"专项行动", "Campaigns"},
+	"camp.doc":          {"文号", "Document no."},
+	"camp.period":       {"时间", "Period"},
+	"camp.summary_due":  {"总结报送截止", "Summary due"},
+	"common.save":       {"保存", "Save"},
+	"common.none":       {"暂无", "None"},
+	"common.error":      {"出错了", "Error"},
+	"common.back":       {"返回", "Back"},
+	"err.notfound":      {"页面不存在，或不在您的管辖范围内", "Not found, or outside your scope"},
+	"err.forbidden":     {"您的角色无权执行此操作", "Your role may not do this"},
+	"weekday.0":         {"日", "Sunday"},
+	"weekday.1":         {"一", "Monday"},
+	"weekday.2":         {"二", "Tuesday"},
+	"weekday.3":         {"三", "Wednesday"},
+	"weekday.4":         {"四", "Thursday"},
+	"weekday.5":         {"五", "Friday"},
+	"weekday.6":         {"六", "Saturday"},
+}
+
+// translate looks a key up; extra args are formatted into the text.
+func translate(lang, key string, args ...any) string {
+	m, ok := catalog[key]
+	if !ok {
+		return key
+	}
+	s := m[0]
+	if lang == LangEN && m[1] != "" {
+		s = m[1]
+	}
+	if len(args) > 0 {
+		return fmt.Sprintf(s, args...)
+	}
+	return s
+}
+
+// langOf picks the language: ?lang=, then the lang cookie, then zh-CN.
+func langOf(r *http.Request) string {
+	l := r.URL.Query().Get("lang")
+	if l == "" {
+		if c, err := r.Cookie("lang"); err == nil {
+			l = c.Value
+		}
+	}
+	if strings.HasPrefix(l, "en") {
+		return LangEN
+	}
+	return LangZH
+}

@@ -1,0 +1,140 @@
+package web
+
+import (
+	"bytes"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"strings"
+	"time"
+
+	"zhengzhi/domain"
+)
+
+// shanghai is where every time on a page is shown.
+var shanghai = domain.Shanghai()
+
+// pages holds one parsed template set per page: the layout plus the page.
+type pages struct {
+	sets   map[string]*template.Template
+	static *staticFiles
+}
+
+// pageFuncs are the helpers templates may call; they hold no rules.
+var pageFuncs = template.FuncMap{
+	"roleName":   func(r domain.Role) string { return domain.RoleNames[r] },
+	"statusName": func(s string) string { return domain.StatusNames[s] },
+	"catName":    func(c string) string { return domain.CategoryNames[c] },
+	"clearName":  func(c string) string { return domain.ClearItemNames[c] },
+	"sourceName": func(c string) string { return domain.SourceNames[c] },
+	"onsiteName": func(c string) string { return domain.OnsiteNames[c] },
+	"shutdownName": func(c string) string {
+		if c == domain.ShutdownNone || c == "" {
+			return "无"
+		}
+		return domain.ShutdownNames[c]
+	},
+	"wan":    domain.FenToWan,
+	"yuan":   domain.FenToYuan,
+	"indent": func(level int) string { return strings.Repeat("　", max(level-1, 0)) },
+	"deref": func(p *int64) int64 {
+		if p == nil {
+			return 0
+		}
+		return *p
+	},
+	"shTime": func(t time.Time) string {
+		if t.IsZero() {
+			return ""
+		}
+		return t.In(shanghai).Format("2006-01-02 15:04")
+	},
+}
+
+func loadPages(static *staticFiles) (*pages, error) {
+	p := &pages{sets: map[string]*template.Template{}, static: static}
+	names, err := fs.Glob(assets, "templates/*.html")
+	if err != nil {
+		return nil, err
+	}
+	for _, n := range names {
+		base := strings.TrimPrefix(n, "templates/")
+		if base == "layout.html" {
+			continue
+		}
+		t, err := template.New("layout.html").Funcs(pageFuncs).ParseFS(assets, "templates/layout.html", n)
+		if err != nil {
+			return nil, fmt.Errorf("parse %s: %w", n, err)
+		}
+		p.sets[base] = t
+	}
+	return p, nil
+}
+
+// pageData is what every page template receives.
+type pageData struct {
+	Lang   string
+	Actor  *domain.Actor
+	Title  string
+	Flash  string
+	Error  string
+	Path   string
+	Data   any
+	static *staticFiles
+}
+
+// T translates a catalog key for the page's language.
+func (p *pageData) T(key string, args ...any) string { return translate(p.Lang, key, args...) }
+
+// Asset returns the content-hashed URL of a static file.
+func (p *pageData) Asset(name string) string { return p.static.URL(name) }
+
+// May reports whether the actor's role may perform an action (to show or hide
+// a button; the store enforces it regardless).
+func (p *pageData) May(act string) bool {
+	return p.Actor != nil && domain.RoleMay(p.Actor.User.Role, domain.Action(act))
+}
+
+// render writes a page; the layout wraps its "content" block.
+func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, page string, title string, data any, flash string) {
+	t, ok := s.pages.sets[page]
+	if !ok {
+		s.log.Error("missing template", "page", page)
+		http.Error(w, "内部错误", http.StatusInternalServerError)
+		return
+	}
+	pd := &pageData{Lang: langOf(r), Actor: actorOf(r), Title: title, Flash: flash, Path: r.URL.Path, Data: data, static: s.static}
+	if pd.Title != "" {
+		pd.Title = pd.T(title)
+	}
+	var buf bytes.Buffer
+	if err := t.Execute(&buf, pd); err != nil {
+		s.log.Error("render", "page", page, "err", err)
+		http.Error(w, "内部错误", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
+	buf.WriteTo(w)
+}
+
+// renderError shows a domain error as a page with the fitting status.
+func (s *Server) renderError(w http.ResponseWriter, r *http.Request, err error) {
+	code := domain.ErrorCode(err)
+	if code == domain.EINTERNAL {
+		s.log.Error("internal error", "path", r.URL.Path, "err", err)
+	}
+	if code == domain.EUNAUTHORIZED {
+		http.Redirect(w, r, "/login?next="+r.URL.Path, http.StatusSeeOther)
+		return
+	}
+	msg := domain.ErrorMessage(err)
+	switch code {
+	case domain.ENOTFOUND:
+		msg = translate(langOf(r), "err.notfound")
+	case domain.EFORBIDDEN:
+		msg = translate(langOf(r), "err.forbidden")
+	}
+	s.render(w, r, statusOf(code), "error.html", "common.error", msg, "")
+}

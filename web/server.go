@@ -1,0 +1,144 @@
+// Package web serves zhengzhi's HTML pages and its JSON API (/api/v1). The
+// handlers are thin: decode, call one store/domain method, encode. Rules and
+// authorization live below this package.
+package web
+
+import (
+	"context"
+	"embed"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"runtime/debug"
+	"strings"
+	"time"
+
+	"zhengzhi/domain"
+	"zhengzhi/store"
+)
+
+//go:embed templates static
+var assets embed.FS
+
+// Options configure a Server.
+type Options struct {
+	DB     *store.DB
+	Logger *slog.Logger
+	// TrustProxy trusts X-Forwarded-Proto from a reverse proxy (cookies get
+	// the Secure flag when the original request was HTTPS).
+	TrustProxy bool
+	// MaxUpload bounds attachment uploads (default 20 MiB).
+	MaxUpload int64
+}
+
+// Server is the HTTP front end.
+type Server struct {
+	db         *store.DB
+	log        *slog.Logger
+	clock      domain.Clock
+	trustProxy bool
+	maxUpload  int64
+	pages      *pages
+	static     *staticFiles
+	handler    http.Handler
+}
+
+// New builds the server and its routes.
+func New(o Options) (*Server, error) {
+	if o.Logger == nil {
+		o.Logger = slog.Default()
+	}
+	if o.MaxUpload <= 0 {
+		o.MaxUpload = 20 << 20
+	}
+	s := &Server{db: o.DB, log: o.Logger, clock: o.DB.Clock(), trustProxy: o.TrustProxy, maxUpload: o.MaxUpload}
+	sub, _ := fs.Sub(assets, "static")
+	s.static = newStaticFiles(sub)
+	var err error
+	if s.pages, err = loadPages(s.static); err != nil {
+		return nil, err
+	}
+	mux := http.NewServeMux()
+	s.routes(mux)
+	cop := http.NewCrossOriginProtection()
+	s.handler = s.recoverer(s.logRequests(securityHeaders(cop.Handler(s.authenticate(mux)))))
+	return s, nil
+}
+
+// Handler returns the root handler.
+func (s *Server) Handler() http.Handler { return s.handler }
+
+// routes registers every endpoint. Each area keeps its routes in its own file.
+func (s *Server) routes(mux *http.ServeMux) {
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		w.Write([]byte("ok\n"))
+	})
+	mux.Handle("GET /static/", http.StripPrefix("/static/", s.static))
+	s.apiFoundation(mux)
+	s.uiFoundation(mux)
+}
+
+// securityHeaders sets the headers every response carries.
+func securityHeaders(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("Referrer-Policy", "same-origin")
+		h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data: blob:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'")
+		next.ServeHTTP(w, r)
+	})
+}
+
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+}
+
+func (r *statusRecorder) WriteHeader(code int) {
+	r.status = code
+	r.ResponseWriter.WriteHeader(code)
+}
+
+func (r *statusRecorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
+
+func (s *Server) logRequests(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		rec := &statusRecorder{ResponseWriter: w, status: 200}
+		next.ServeHTTP(rec, r)
+		if !strings.HasPrefix(r.URL.Path, "/static/") {
+			s.log.Info("http", "method", r.Method, "path", r.URL.Path, "status", rec.status, "ms", time.Since(start).Milliseconds())
+		}
+	})
+}
+
+func (s *Server) recoverer(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			if v := recover(); v != nil {
+				if v == http.ErrAbortHandler {
+					panic(v)
+				}
+				s.log.Error("panic", "path", r.URL.Path, "panic", v, "stack", string(debug.Stack()))
+				http.Error(w, "内部错误", http.StatusInternalServerError)
+			}
+		}()
+		next.ServeHTTP(w, r)
+	})
+}
+
+type ctxKey int
+
+const actorKey ctxKey = 1
+
+// actorOf returns the authenticated actor, or nil.
+func actorOf(r *http.Request) *domain.Actor {
+	a, _ := r.Context().Value(actorKey).(*domain.Actor)
+	return a
+}
+
+func withActor(ctx context.Context, a *domain.Actor) context.Context {
+	return context.WithValue(ctx, actorKey, a)
+}

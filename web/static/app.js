@@ -1,0 +1,41 @@
+// zhengzhi page helpers: progressive enhancement only; every form works without them.
+(function () {
+  "use strict";
+  // Fill hidden lat/lng inputs from the browser's geolocation (HTTPS or localhost only).
+  function locate(form) {
+    var lat = form.querySelector("input[name=lat]"), lng = form.querySelector("input[name=lng]");
+    var status = form.querySelector("[data-geo-status]");
+    if (!lat || !lng || !navigator.geolocation) { return; }
+    if (status) { status.textContent = "正在定位…"; }
+    navigator.geolocation.getCurrentPosition(function (p) {
+      lat.value = p.coords.latitude.toFixed(6);
+      lng.value = p.coords.longitude.toFixed(6);
+      if (status) { status.textContent = "已定位：" + lat.value + ", " + lng.value; }
+    }, function (e) {
+      if (status) { status.textContent = "未能定位（" + e.message + "），可手工填写"; }
+    }, { enableHighAccuracy: true, timeout: 15000, maximumAge: 60000 });
+  }
+  // One key per form render: a double tap or a retried post creates one record.
+  function idempotency(form) {
+    var k = form.querySelector("input[name=idempotency_key]");
+    if (k && !k.value && window.crypto && crypto.randomUUID) { k.value = crypto.randomUUID(); }
+  }
+  // Confirm destructive actions.
+  document.addEventListener("submit", function (ev) {
+    var msg = ev.target.getAttribute("data-confirm");
+    if (msg && !window.confirm(msg)) { ev.preventDefault(); return; }
+    var btn = ev.target.querySelector("button[type=submit]");
+    if (btn) { setTimeout(function () { btn.disabled = true; }, 0); }
+  });
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("form[data-geo]").forEach(locate);
+    document.querySelectorAll("form").forEach(idempotency);
+    document.querySelectorAll("[data-geo-retry]").forEach(function (b) {
+      b.addEventListener("click", function () { locate(b.closest("form")); });
+    });
+    document.querySelectorAll("[data-chart]").forEach(function (el) {
+      if (!window.echarts) { return; }
+      try { window.echarts.init(el).setOption(JSON.parse(el.getAttribute("data-chart"))); } catch (e) { /* chart is decoration */ }
+    });
+  });
+})();

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
@@ -52,7 +53,7 @@ func newEnv(t *testing.T, dialect store.Dialect) *testEnv {
 	if _, err := seed.Bootstrap(ctx, db, "admin-password"); err != nil {
 		t.Fatal(err)
 	}
-	srv, err := New(Options{DB: db})
+	srv, err := New(Options{DB: db, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
 		t.Fatal(err)
 	}

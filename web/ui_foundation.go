@@ -118,6 +118,8 @@ func (s *Server) dashboardPage(w http.ResponseWriter, r *http.Request, a *domain
 // usersData backs the users page: the list and the choices for a new user.
 type usersData struct {
 	Users []store.UserOrg
+	// Manage marks the users this actor may reset or deactivate.
+	Manage map[int64]bool
 	Orgs  []*domain.OrgUnit
 	Roles []domain.Role
 	Form  store.UserInput
@@ -136,6 +138,16 @@ func (s *Server) renderUsers(w http.ResponseWriter, r *http.Request, a *domain.A
 	}
 	if d.Orgs, err = s.db.VisibleOrgs(r.Context(), a); err != nil {
 		return err
+	}
+	byID := map[int64]*domain.OrgUnit{}
+	for _, o := range d.Orgs {
+		byID[o.ID] = o
+	}
+	d.Manage = map[int64]bool{}
+	for _, u := range d.Users {
+		if o := byID[u.OrgID]; o != nil && u.ID != a.User.ID && domain.ManageUser(a, u.Role, o) == nil {
+			d.Manage[u.ID] = true
+		}
 	}
 	for _, role := range domain.Roles {
 		// Offer only the roles this actor may create somewhere.

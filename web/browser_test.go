@@ -51,8 +51,18 @@ func newBrowser(t *testing.T) context.Context {
 // browserLogin logs in through the login form.
 func browserLogin(t *testing.T, ctx context.Context, base, user, pw string) {
 	t.Helper()
-	err := chromedp.Do(ctx,
-		chromedp.Navigate(base+"/login"),
+	// A navigation still settling from the previous click can abort this one: retry.
+	var err error
+	for i := 0; i < 3; i++ {
+		if err = chromedp.Do(ctx, chromedp.Navigate(base+"/login")); err == nil {
+			break
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	if err != nil {
+		t.Fatalf("open login page: %v", err)
+	}
+	err = chromedp.Do(ctx,
 		chromedp.WaitVisible(chromedp.CSS(`input[name=username]`)),
 		chromedp.SendKeys(chromedp.CSS(`input[name=username]`), user),
 		chromedp.SendKeys(chromedp.CSS(`input[name=password]`), pw),

@@ -2,6 +2,8 @@ package domain
 
 import (
 	"encoding/json"
+	"reflect"
+	"strconv"
 	"time"
 )
 
@@ -55,7 +57,8 @@ func (d *Date) UnmarshalJSON(b []byte) error {
 	}
 	v, err := ParseDate("date", s)
 	if err != nil {
-		return err
+		// A type error lets encoding/json name the field it was decoding.
+		return &json.UnmarshalTypeError{Value: "date " + strconv.Quote(s), Type: reflect.TypeOf(Date(""))}
 	}
 	*d = v
 	return nil

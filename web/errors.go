@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"reflect"
 
 	"zhengzhi/domain"
 )
@@ -67,8 +68,10 @@ func decodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
 		var de *domain.Error
 		var mbe *http.MaxBytesError
 		switch {
+		case errors.As(err, &te) && te.Type == reflect.TypeOf(domain.Date("")):
+			return domain.Invalid(te.Field, "日期格式应为 YYYY-MM-DD")
 		case errors.As(err, &te):
-			return domain.Invalid(te.Field, "字段类型错误：应为 %s", te.Type.String())
+			return domain.Invalid(te.Field, "字段类型错误：应为 %s", jsonTypeName(te.Type))
 		case errors.As(err, &de):
 			return de
 		case errors.As(err, &mbe):
@@ -79,4 +82,21 @@ func decodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
 		return domain.Invalid("", "JSON 格式错误：%v", err)
 	}
 	return nil
+}
+
+// jsonTypeName says in Chinese what a field expected.
+func jsonTypeName(t reflect.Type) string {
+	switch t.Kind() {
+	case reflect.Bool:
+		return "true/false"
+	case reflect.Int, reflect.Int64, reflect.Int32, reflect.Float64:
+		return "数字"
+	case reflect.String:
+		return "字符串"
+	case reflect.Map, reflect.Struct:
+		return "对象"
+	case reflect.Slice:
+		return "数组"
+	}
+	return t.String()
 }

@@ -78,9 +78,19 @@ var catalog = map[string][2]string{ // [zh-CN, en]
 	"weekday.6":        {"六", "Saturday"},
 }
 
+// catalogs lists every area's message catalog; each area keeps its strings
+// in its own file (msgs_*.go) so areas can grow without touching each other.
+var catalogs = []map[string][2]string{catalog, caseMessages, closeoutMessages, reportMessages}
+
 // translate looks a key up; extra args are formatted into the text.
 func translate(lang, key string, args ...any) string {
-	m, ok := catalog[key]
+	var m [2]string
+	ok := false
+	for _, c := range catalogs {
+		if m, ok = c[key]; ok {
+			break
+		}
+	}
 	if !ok {
 		return key
 	}

@@ -76,6 +76,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 	})
 	mux.Handle("GET /static/", http.StripPrefix("/static/", s.static))
 	s.apiFoundation(mux)
+	s.apiCases(mux)
 	s.uiFoundation(mux)
 }
 

@@ -1,0 +1,107 @@
+package web
+
+import (
+	"archive/zip"
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"html/template"
+	"io"
+	"net/http"
+	"strings"
+	"time"
+
+	"zhengzhi/domain"
+	"zhengzhi/store"
+)
+
+// caseSheet is the printable case sheet (案卷) inside the ZIP: standalone HTML.
+var caseSheet = template.Must(template.New("casesheet.html").Funcs(pageFuncs).ParseFS(assets, "templates/standalone/casesheet.html"))
+
+// caseFileData is what the case sheet shows.
+type caseFileData struct {
+	Case        *domain.Case
+	Campaign    *domain.Campaign
+	Attachments []*store.Attachment
+	Timeline    []domain.AuditEvent
+	Generated   time.Time
+	By          string
+	KindNames   map[string]string
+}
+
+// caseFileZip sends the whole file of a case (一案一档) as one ZIP: the
+// printable case sheet, every attachment and the audit timeline, for
+// supervisors and the discipline commission.
+func (s *Server) caseFileZip(w http.ResponseWriter, r *http.Request, a *domain.Actor) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	ctx := r.Context()
+	c, err := s.db.Case(ctx, a, id)
+	if err != nil {
+		return err
+	}
+	camp, err := s.db.Campaign(ctx, c.CampaignID)
+	if err != nil {
+		return err
+	}
+	atts, err := s.db.CaseAttachments(ctx, a, id)
+	if err != nil {
+		return err
+	}
+	tl, err := s.db.CaseTimeline(ctx, a, id)
+	if err != nil {
+		return err
+	}
+	d := caseFileData{Case: c, Campaign: camp, Attachments: atts, Timeline: tl, Generated: s.clock.Now(), By: a.User.DisplayName, KindNames: store.AttachmentKindNames}
+	var sheet bytes.Buffer
+	if err := caseSheet.Execute(&sheet, d); err != nil {
+		return fmt.Errorf("case sheet %d: %w", id, err)
+	}
+	name := c.ProblemNo
+	if name == "" {
+		name = fmt.Sprint(c.ID)
+	}
+	w.Header().Set("Content-Type", "application/zip")
+	w.Header().Set("Content-Disposition", "attachment; filename*=UTF-8''"+urlPathEscape("案卷-"+name+".zip"))
+	zw := zip.NewWriter(w)
+	mod := s.clock.Now()
+	put := func(path string, body io.Reader) error {
+		f, err := zw.CreateHeader(&zip.FileHeader{Name: path, Method: zip.Deflate, Modified: mod})
+		if err != nil {
+			return err
+		}
+		_, err = io.Copy(f, body)
+		return err
+	}
+	if err := put("案卷-"+name+".html", &sheet); err != nil {
+		return err
+	}
+	tlJSON, _ := json.MarshalIndent(tl, "", "  ")
+	if err := put("审计时间线.json", bytes.NewReader(tlJSON)); err != nil {
+		return err
+	}
+	for _, att := range atts {
+		_, f, err := s.db.OpenAttachment(ctx, a, att.ID)
+		if err != nil {
+			return err
+		}
+		kind := store.AttachmentKindNames[att.Kind]
+		err = put(fmt.Sprintf("材料/%03d-%s-%s", att.ID, kind, zipSafe(att.Filename)), f)
+		f.Close()
+		if err != nil {
+			return err
+		}
+	}
+	return zw.Close()
+}
+
+// zipSafe keeps a stored filename from escaping its folder in the archive.
+func zipSafe(name string) string {
+	name = strings.NewReplacer("/", "_", "\\", "_", "..", "_").Replace(name)
+	if name == "" {
+		return "file"
+	}
+	return name
+}

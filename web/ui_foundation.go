@@ -120,11 +120,11 @@ type usersData struct {
 	Users []store.UserOrg
 	// Manage marks the users this actor may reset or deactivate.
 	Manage map[int64]bool
-	Orgs  []*domain.OrgUnit
-	Roles []domain.Role
-	Form  store.UserInput
-	Error string
-	Field string
+	Orgs   []*domain.OrgUnit
+	Roles  []domain.Role
+	Form   store.UserInput
+	Error  string
+	Field  string
 }
 
 func (s *Server) usersPage(w http.ResponseWriter, r *http.Request, a *domain.Actor) error {

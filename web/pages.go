@@ -35,9 +35,24 @@ var pageFuncs = template.FuncMap{
 		}
 		return domain.ShutdownNames[c]
 	},
-	"wan":    domain.FenToWan,
-	"yuan":   domain.FenToYuan,
-	"indent": func(level int) string { return strings.Repeat("　", max(level-1, 0)) },
+	"statusList": func() []string {
+		return []string{domain.StatusRegistered, domain.StatusRectifying, domain.StatusCloseoutRequested,
+			domain.StatusVillageApproved, domain.StatusTownApproved, domain.StatusClosedOut, domain.StatusVoided}
+	},
+	"categoryList": func() []string { return domain.DefaultCategories },
+	"sourceList": func() []string {
+		return []string{domain.SourceGrid, domain.SourceTip, domain.SourceSpotCheck, domain.SourceDepartment, domain.SourcePrior}
+	},
+	"shutdownList": func() []string {
+		return []string{domain.ShutdownNone, domain.ShutdownSuspended, domain.ShutdownClosed, domain.ShutdownBanned}
+	},
+	"onsiteList": func() []string { return []string{domain.OnsiteNotStarted, domain.OnsiteInProgress, domain.OnsiteDone} },
+	"hasPrefix":  strings.HasPrefix,
+	"add":        func(a, b int) int { return a + b },
+	"sub":        func(a, b int) int { return a - b },
+	"wan":        domain.FenToWan,
+	"yuan":       domain.FenToYuan,
+	"indent":     func(level int) string { return strings.Repeat("　", max(level-1, 0)) },
 	"deref": func(p *int64) int64 {
 		if p == nil {
 			return 0

@@ -5,7 +5,9 @@ package web
 
 import (
 	"context"
+	"crypto/rand"
 	"embed"
+	"encoding/hex"
 	"io/fs"
 	"log/slog"
 	"net/http"
@@ -41,6 +43,8 @@ type Server struct {
 	pages      *pages
 	static     *staticFiles
 	handler    http.Handler
+	// caseExtras adds the closed loop's part (signatures, actions) to the case page.
+	caseExtras func(r *http.Request, a *domain.Actor, c *domain.Case) (any, error)
 }
 
 // New builds the server and its routes.
@@ -78,6 +82,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 	s.apiFoundation(mux)
 	s.apiCases(mux)
 	s.uiFoundation(mux)
+	s.uiCases(mux)
 }
 
 // securityHeaders sets the headers every response carries.
@@ -142,4 +147,12 @@ func actorOf(r *http.Request) *domain.Actor {
 
 func withActor(ctx context.Context, a *domain.Actor) context.Context {
 	return context.WithValue(ctx, actorKey, a)
+}
+
+// newFormKey gives each rendered form an idempotency key, so a double tap or a
+// retried post on a flaky network creates one record.
+func newFormKey() string {
+	b := make([]byte, 16)
+	rand.Read(b)
+	return hex.EncodeToString(b)
 }

@@ -1,0 +1,636 @@
+package web
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+
+	"zhengzhi/domain"
+	"zhengzhi/store"
+)
+
+// uiCases registers the pages of the registers and the case file, built for
+// grid workers on phones: register a site, inspect it, open a case, add photos.
+func (s *Server) uiCases(mux *http.ServeMux) {
+	mux.HandleFunc("GET /sites", s.page(s.sitesPage))
+	mux.HandleFunc("GET /sites/new", s.page(s.siteNewPage))
+	mux.HandleFunc("POST /sites", s.page(s.siteCreate))
+	mux.HandleFunc("GET /sites/{id}", s.page(s.sitePage))
+	mux.HandleFunc("POST /sites/{id}/inspections", s.page(s.inspectionCreate))
+	mux.HandleFunc("GET /cases", s.page(s.casesPage))
+	mux.HandleFunc("GET /cases/new", s.page(s.caseNewPage))
+	mux.HandleFunc("POST /cases", s.page(s.caseCreate))
+	mux.HandleFunc("GET /cases/{id}", s.page(s.casePage))
+	mux.HandleFunc("POST /cases/{id}/edit", s.page(s.caseEdit))
+	mux.HandleFunc("POST /cases/{id}/attachments", s.page(s.caseUpload))
+}
+
+// formError is a refused form: the message and the field to mark.
+type formError struct {
+	Message string
+	Field   string
+}
+
+func asFormError(err error) *formError {
+	if err == nil {
+		return nil
+	}
+	return &formError{Message: domain.ErrorMessage(err), Field: domain.ErrorField(err)}
+}
+
+// userError reports whether err is the user's to fix on the form (re-render)
+// rather than a page-level failure.
+func userError(err error) bool {
+	switch domain.ErrorCode(err) {
+	case domain.EINVALID, domain.ECONFLICT, domain.ETOOLARGE:
+		return true
+	}
+	return false
+}
+
+// villages lists the villages and communities the actor may place records in.
+func (s *Server) villages(r *http.Request, a *domain.Actor) ([]*domain.OrgUnit, []*domain.OrgUnit, error) {
+	orgs, err := s.db.VisibleOrgs(r.Context(), a)
+	if err != nil {
+		return nil, nil, err
+	}
+	var towns, villages []*domain.OrgUnit
+	for _, o := range orgs {
+		switch o.Kind.Tier() {
+		case domain.TierTown:
+			towns = append(towns, o)
+		case domain.TierVillage:
+			villages = append(villages, o)
+		}
+	}
+	return towns, villages, nil
+}
+
+func formInt(r *http.Request, name string) (int64, error) {
+	v := strings.TrimSpace(r.FormValue(name))
+	if v == "" {
+		return 0, nil
+	}
+	n, err := strconv.ParseInt(v, 10, 64)
+	if err != nil {
+		return 0, domain.Invalid(name, "应为数字")
+	}
+	return n, nil
+}
+
+// ---- sites ----
+
+type sitesData struct {
+	Sites  []*domain.Site
+	Total  int
+	Q      string
+	Places map[int64]string
+}
+
+func (s *Server) sitesPage(w http.ResponseWriter, r *http.Request, a *domain.Actor) error {
+	q := strings.TrimSpace(r.URL.Query().Get("q"))
+	sites, total, err := s.db.Sites(r.Context(), a, store.SiteFilter{Q: q, Limit: 200})
+	if err != nil {
+		return err
+	}
+	places, err := s.placeNames(r, a)
+	if err != nil {
+		return err
+	}
+	s.render(w, r, http.StatusOK, "sites.html", "sites.title", sitesData{Sites: sites, Total: total, Q: q, Places: places}, r.URL.Query().Get("flash"))
+	return nil
+}
+
+// placeNames maps every visible unit's id to its name, for lists.
+func (s *Server) placeNames(r *http.Request, a *domain.Actor) (map[int64]string, error) {
+	orgs, err := s.db.VisibleOrgs(r.Context(), a)
+	if err != nil {
+		return nil, err
+	}
+	m := make(map[int64]string, len(orgs))
+	for _, o := range orgs {
+		m[o.ID] = o.Name
+	}
+	return m, nil
+}
+
+type siteFormData struct {
+	Form     store.SiteInput
+	Towns    []*domain.OrgUnit
+	Villages []*domain.OrgUnit
+	Error    *formError
+	Key      string
+}
+
+func (s *Server) siteNewPage(w http.ResponseWriter, r *http.Request, a *domain.Actor) error {
+	return s.renderSiteForm(w, r, a, http.StatusOK, siteFormData{Form: store.SiteInput{VillageID: a.Org.ID}})
+}
+
+func (s *Server) renderSiteForm(w http.ResponseWriter, r *http.Request, a *domain.Actor, status int, d siteFormData) error {
+	var err error
+	if d.Towns, d.Villages, err = s.villages(r, a); err != nil {
+		return err
+	}
+	if d.Key == "" {
+		d.Key = newFormKey()
+	}
+	s.render(w, r, status, "site_new.html", "sites.new", d, "")
+	return nil
+}
+
+func (s *Server) siteCreate(w http.ResponseWriter, r *http.Request, a *domain.Actor) error {
+	in := store.SiteInput{Name: r.FormValue("name"), CreditCode: r.FormValue("credit_code"), TargetType: r.FormValue("target_type"),
+		Address: r.FormValue("address"), PersonInCharge: r.FormValue("person_in_charge"), Phone: r.FormValue("phone"),
+		State: r.FormValue("state"), IdempotencyKey: idempotencyKey(r)}
+	var err error
+	if in.OrgID, err = formInt(r, "org_id"); err == nil {
+		in.VillageID, err = formInt(r, "village_id")
+	}
+	if err == nil {
+		if in.Lat, err = optFloat(r.FormValue("lat"), "lat"); err == nil {
+			in.Lng, err = optFloat(r.FormValue("lng"), "lng")
+		}
+	}
+	var site *domain.Site
+	if err == nil {
+		site, err = s.db.CreateSite(r.Context(), a, in)
+	}
+	if err != nil {
+		if !userError(err) {
+			return err
+		}
+		return s.renderSiteForm(w, r, a, statusOf(domain.ErrorCode(err)), siteFormData{Form: in, Error: asFormError(err), Key: in.IdempotencyKey})
+	}
+	flash := translate(langOf(r), "case.saved")
+	for _, wn := range site.Warnings {
+		flash += "；" + wn.Message
+	}
+	http.Redirect(w, r, fmt.Sprintf("/sites/%d?flash=%s", site.ID, url.QueryEscape(flash)), http.StatusSeeOther)
+	return nil
+}
+
+type siteData struct {
+	Site        *domain.Site
+	Place       string
+	Inspections []*domain.Inspection
+	Case        *domain.Case
+	Error       *formError
+	Key         string
+}
+
+func (s *Server) sitePage(w http.ResponseWriter, r *http.Request, a *domain.Actor) error {
+	return s.renderSite(w, r, a, http.StatusOK, nil)
+}
+
+func (s *Server) renderSite(w http.ResponseWriter, r *http.Request, a *domain.Actor, status int, ferr *formError) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	site, err := s.db.Site(r.Context(), a, id)
+	if err != nil {
+		return err
+	}
+	d := siteData{Site: site, Error: ferr, Key: newFormKey()}
+	if d.Inspections, err = s.db.SiteInspections(r.Context(), a, id, 0); err != nil {
+		return err
+	}
+	names, err := s.placeNames(r, a)
+	if err != nil {
+		return err
+	}
+	d.Place = names[site.OrgID]
+	if site.VillageID != nil {
+		d.Place += " · " + names[*site.VillageID]
+	}
+	// The site's case in the active campaign, if one is open already.
+	if cs, _, err := s.db.Cases(r.Context(), a, store.CaseFilter{Q: "", Limit: 500}); err == nil {
+		for _, c := range cs {
+			if c.SiteID == site.ID && c.Status != domain.StatusVoided {
+				d.Case = c
+				break
+			}
+		}
+	}
+	s.render(w, r, status, "site.html", "", d, r.URL.Query().Get("flash"))
+	return nil
+}
+
+// inspectionCreate records an inspection with an optional photo; "发现问题"
+// leads straight to a new case prefilled from the site. An inspection never
+// creates a case by itself.
+func (s *Server) inspectionCreate(w http.ResponseWriter, r *http.Request, a *domain.Actor) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, s.maxUpload+1<<20)
+	if err := r.ParseMultipartForm(8 << 20); err != nil && err != http.ErrNotMultipart {
+		return s.renderSite(w, r, a, http.StatusRequestEntityTooLarge, &formError{Message: "照片过大", Field: "photo"})
+	}
+	in := store.InspectionInput{SiteID: id, Outcome: r.FormValue("outcome"), Note: r.FormValue("note"),
+		Inspectors: r.FormValue("inspectors"), IdempotencyKey: idempotencyKey(r)}
+	if in.Lat, err = optFloat(r.FormValue("lat"), "lat"); err == nil {
+		in.Lng, err = optFloat(r.FormValue("lng"), "lng")
+	}
+	var x *domain.Inspection
+	if err == nil {
+		x, err = s.db.CreateInspection(r.Context(), a, in)
+	}
+	if err == nil && r.MultipartForm != nil {
+		for _, fh := range r.MultipartForm.File["photo"] {
+			f, oerr := fh.Open()
+			if oerr != nil {
+				return oerr
+			}
+			_, err = s.db.SaveInspectionPhoto(r.Context(), a, x.ID, store.AttachmentInput{Kind: store.AttachSitePhoto,
+				Filename: fh.Filename, Lat: in.Lat, Lng: in.Lng, Reader: f, MaxBytes: s.maxUpload})
+			f.Close()
+			if err != nil {
+				break
+			}
+		}
+	}
+	if err != nil {
+		if !userError(err) {
+			return err
+		}
+		return s.renderSite(w, r, a, statusOf(domain.ErrorCode(err)), asFormError(err))
+	}
+	if x.Outcome == domain.OutcomeProblem {
+		http.Redirect(w, r, fmt.Sprintf("/cases/new?site_id=%d", id), http.StatusSeeOther)
+		return nil
+	}
+	http.Redirect(w, r, fmt.Sprintf("/sites/%d?flash=%s", id, url.QueryEscape(translate(langOf(r), "insp.saved"))), http.StatusSeeOther)
+	return nil
+}
+
+// ---- cases ----
+
+type casesData struct {
+	Cases    []*domain.Case
+	Total    int
+	Filter   store.CaseFilter
+	Page     int
+	Pages    int
+	Query    url.Values
+	Towns    []*domain.OrgUnit
+	Villages []*domain.OrgUnit
+	Error    *formError
+}
+
+// pageURL builds the list URL for another page with the same filters.
+func (d casesData) PageURL(page int) string {
+	q := url.Values{}
+	for k, v := range d.Query {
+		q[k] = v
+	}
+	q.Set("page", strconv.Itoa(page))
+	return "/cases?" + q.Encode()
+}
+
+func (s *Server) casesPage(w http.ResponseWriter, r *http.Request, a *domain.Actor) error {
+	d := casesData{Query: r.URL.Query(), Page: 1}
+	f, err := caseFilter(r)
+	if err != nil {
+		if !userError(err) {
+			return err
+		}
+		d.Error = asFormError(err)
+		f = store.CaseFilter{Limit: 50}
+	}
+	if p, _ := strconv.Atoi(r.URL.Query().Get("page")); p > 1 {
+		d.Page = p
+	}
+	if f.Limit == 0 {
+		f.Limit = 50
+	}
+	d.Filter = f
+	if d.Cases, d.Total, err = s.db.Cases(r.Context(), a, f); err != nil {
+		return err
+	}
+	d.Pages = (d.Total + f.Limit - 1) / f.Limit
+	if d.Towns, d.Villages, err = s.villages(r, a); err != nil {
+		return err
+	}
+	s.render(w, r, http.StatusOK, "cases.html", "cases.title", d, r.URL.Query().Get("flash"))
+	return nil
+}
+
+type caseNewData struct {
+	Form       store.CaseInput
+	Site       *domain.Site
+	Categories []string
+	Towns      []*domain.OrgUnit
+	Villages   []*domain.OrgUnit
+	Error      *formError
+	Key        string
+}
+
+func (s *Server) caseNewPage(w http.ResponseWriter, r *http.Request, a *domain.Actor) error {
+	d := caseNewData{Form: store.CaseInput{VillageID: a.Org.ID}}
+	if siteID, _ := strconv.ParseInt(r.URL.Query().Get("site_id"), 10, 64); siteID > 0 {
+		site, err := s.db.Site(r.Context(), a, siteID)
+		if err != nil {
+			return err
+		}
+		d.Site = site
+		d.Form = store.CaseInput{SiteID: site.ID, UnitName: site.Name, Address: site.Address, PersonInCharge: site.PersonInCharge}
+		if site.TargetType == domain.TargetStopped {
+			d.Form.Category = domain.CatStopped
+		}
+	}
+	return s.renderCaseNew(w, r, a, http.StatusOK, d)
+}
+
+func (s *Server) renderCaseNew(w http.ResponseWriter, r *http.Request, a *domain.Actor, status int, d caseNewData) error {
+	camp, err := s.db.ResolveCampaign(r.Context(), 0)
+	if err != nil {
+		return err
+	}
+	d.Categories = camp.Categories
+	if d.Towns, d.Villages, err = s.villages(r, a); err != nil {
+		return err
+	}
+	if d.Key == "" {
+		d.Key = newFormKey()
+	}
+	s.render(w, r, status, "case_new.html", "cases.new", d, "")
+	return nil
+}
+
+// caseCreate opens a case from the form, then stores its photos; a retried
+// post (same idempotency key) returns the case opened first.
+func (s *Server) caseCreate(w http.ResponseWriter, r *http.Request, a *domain.Actor) error {
+	r.Body = http.MaxBytesReader(w, r.Body, 4*s.maxUpload)
+	perr := r.ParseMultipartForm(8 << 20)
+	in := store.CaseInput{UnitName: r.FormValue("unit_name"), Category: r.FormValue("category"), Address: r.FormValue("address"),
+		PersonInCharge: r.FormValue("person_in_charge"), Description: r.FormValue("description"), Source: r.FormValue("source"),
+		CreditCode: r.FormValue("credit_code"), Phone: r.FormValue("phone"), IdempotencyKey: idempotencyKey(r)}
+	var err error
+	if perr != nil && perr != http.ErrNotMultipart {
+		err = &domain.Error{Code: domain.ETOOLARGE, Field: "photo", Message: "照片过大"}
+	}
+	if err == nil {
+		in.SiteID, err = formInt(r, "site_id")
+	}
+	if err == nil {
+		in.OrgID, err = formInt(r, "org_id")
+	}
+	if err == nil {
+		in.VillageID, err = formInt(r, "village_id")
+	}
+	if err == nil {
+		if in.Lat, err = optFloat(r.FormValue("lat"), "lat"); err == nil {
+			in.Lng, err = optFloat(r.FormValue("lng"), "lng")
+		}
+	}
+	var c *domain.Case
+	if err == nil {
+		c, err = s.db.CreateCase(r.Context(), a, in)
+	}
+	if err != nil {
+		if !userError(err) {
+			return err
+		}
+		d := caseNewData{Form: in, Error: asFormError(err), Key: in.IdempotencyKey}
+		if in.SiteID > 0 {
+			d.Site, _ = s.db.Site(r.Context(), a, in.SiteID)
+		}
+		return s.renderCaseNew(w, r, a, statusOf(domain.ErrorCode(err)), d)
+	}
+	if r.MultipartForm != nil {
+		for _, fh := range r.MultipartForm.File["photo"] {
+			f, err := fh.Open()
+			if err != nil {
+				return err
+			}
+			_, err = s.db.SaveAttachment(r.Context(), a, c.ID, store.AttachmentInput{Kind: store.AttachSitePhoto, Filename: fh.Filename,
+				Lat: in.Lat, Lng: in.Lng, Reader: f, MaxBytes: s.maxUpload})
+			f.Close()
+			if err != nil && !userError(err) {
+				return err
+			}
+		}
+	}
+	http.Redirect(w, r, fmt.Sprintf("/cases/%d?flash=%s", c.ID, url.QueryEscape(translate(langOf(r), "case.created", c.ProblemNo))), http.StatusSeeOther)
+	return nil
+}
+
+// timelineEntry is one audit event shown on the case page.
+type timelineEntry struct {
+	domain.AuditEvent
+	Changes []string
+}
+
+// changes lists the top-level fields an event changed, "field: old → new".
+func changes(ev domain.AuditEvent) []string {
+	var before, after map[string]any
+	json.Unmarshal(ev.Before, &before)
+	json.Unmarshal(ev.After, &after)
+	var out []string
+	for k, v := range after {
+		if k == "version" || k == "updated_at" || k == "warnings" {
+			continue
+		}
+		old, had := before[k]
+		ob, _ := json.Marshal(old)
+		nb, _ := json.Marshal(v)
+		if had && string(ob) == string(nb) {
+			continue
+		}
+		if before == nil {
+			continue
+		}
+		out = append(out, fmt.Sprintf("%s: %s → %s", k, ob, nb))
+	}
+	sort.Strings(out)
+	return out
+}
+
+type caseData struct {
+	Case        *domain.Case
+	Campaign    *domain.Campaign
+	Attachments []*store.Attachment
+	Timeline    []timelineEntry
+	Editable    bool
+	Error       *formError
+	KindNames   map[string]string
+	Kinds       []string
+	// Closeout is filled by the closed-loop pages (signatures, actions).
+	Closeout any
+}
+
+func (s *Server) casePage(w http.ResponseWriter, r *http.Request, a *domain.Actor) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	return s.renderCase(w, r, a, id, http.StatusOK, nil)
+}
+
+func (s *Server) renderCase(w http.ResponseWriter, r *http.Request, a *domain.Actor, id int64, status int, ferr *formError) error {
+	ctx := r.Context()
+	c, err := s.db.Case(ctx, a, id)
+	if err != nil {
+		return err
+	}
+	d := caseData{Case: c, Error: ferr, KindNames: store.AttachmentKindNames,
+		Kinds: []string{store.AttachSitePhoto, store.AttachPenaltyDecision, store.AttachClearsPhoto, store.AttachDonePhoto, store.AttachOther}}
+	if d.Campaign, err = s.db.Campaign(ctx, c.CampaignID); err != nil {
+		return err
+	}
+	if d.Attachments, err = s.db.CaseAttachments(ctx, a, id); err != nil {
+		return err
+	}
+	evs, err := s.db.CaseTimeline(ctx, a, id)
+	if err != nil {
+		return err
+	}
+	for i := len(evs) - 1; i >= 0; i-- {
+		d.Timeline = append(d.Timeline, timelineEntry{evs[i], changes(evs[i])})
+	}
+	d.Editable = domain.Editable(c.Status) && domain.RoleMay(a.User.Role, domain.ActEditCase)
+	if s.caseExtras != nil {
+		if d.Closeout, err = s.caseExtras(r, a, c); err != nil {
+			return err
+		}
+	}
+	s.render(w, r, status, "case.html", "", d, r.URL.Query().Get("flash"))
+	return nil
+}
+
+// money reads an amount entered in 元 or 万元 (unit field name+"_unit") as fen.
+func money(r *http.Request, name string) (*int64, error) {
+	v := strings.TrimSpace(r.FormValue(name))
+	if v == "" {
+		zero := int64(0)
+		return &zero, nil
+	}
+	var fen int64
+	var err error
+	field := name + "_fen"
+	if r.FormValue(name+"_unit") == "wan" {
+		fen, err = domain.ParseWan(field, v)
+	} else {
+		fen, err = domain.ParseYuan(field, v)
+	}
+	return &fen, err
+}
+
+// patchFromForm reads the case page's edit form. Enforcement fields are only
+// sent when the form showed them, so a grid worker's save leaves them alone.
+func patchFromForm(r *http.Request, camp *domain.Campaign) (store.CasePatch, error) {
+	var p store.CasePatch
+	var err error
+	if p.Version, err = formInt(r, "version"); err != nil {
+		return p, err
+	}
+	str := func(name string) *string { v := r.FormValue(name); return &v }
+	date := func(name string) (*domain.Date, error) {
+		d, err := domain.ParseDate(name, strings.TrimSpace(r.FormValue(name)))
+		return &d, err
+	}
+	p.UnitName, p.Category, p.Address = str("unit_name"), str("category"), str("address")
+	p.PersonInCharge, p.Description = str("person_in_charge"), str("description")
+	p.OnsiteStatus = str("onsite_status")
+	if p.OnsiteDoneDate, err = date("onsite_done_date"); err != nil {
+		return p, err
+	}
+	if p.RectifyDeadline, err = date("rectify_deadline"); err != nil {
+		return p, err
+	}
+	p.Clears = map[string]bool{}
+	p.ClearDates = map[string]domain.Date{}
+	for _, it := range camp.ClearItems {
+		p.Clears[it] = r.FormValue("clear_"+it) == "on"
+		d, err := domain.ParseDate("two_cuts_three_clears_dates."+it, strings.TrimSpace(r.FormValue("clear_date_"+it)))
+		if err != nil {
+			return p, err
+		}
+		p.ClearDates[it] = d
+	}
+	if r.FormValue("enforce") == "1" {
+		p.Shutdown = str("shutdown")
+		if p.ShutdownDate, err = date("shutdown_date"); err != nil {
+			return p, err
+		}
+		filed, transfer := r.FormValue("case_filed") == "on", r.FormValue("judicial_transfer") == "on"
+		p.CaseFiled, p.JudicialTransfer = &filed, &transfer
+		p.CaseNo = str("case_no")
+		if p.FineFen, err = money(r, "fine"); err != nil {
+			return p, err
+		}
+		if p.ConfiscatedFen, err = money(r, "confiscated"); err != nil {
+			return p, err
+		}
+		for name, dst := range map[string]**int{"judicial_persons": &p.JudicialPersons, "detained_persons": &p.DetainedPersons, "disciplined_persons": &p.DisciplinedPersons} {
+			n, err := formInt(r, name)
+			if err != nil {
+				return p, err
+			}
+			v := int(n)
+			*dst = &v
+		}
+	}
+	if r.FormValue("supervise") == "1" {
+		sup := r.FormValue("supervised") == "on"
+		p.Supervised = &sup
+		if p.SupervisedDeadline, err = date("supervised_deadline"); err != nil {
+			return p, err
+		}
+	}
+	return p, nil
+}
+
+// caseEdit saves the edit form with the version it was read at: a stale
+// version shows the latest content and the conflict instead of overwriting.
+func (s *Server) caseEdit(w http.ResponseWriter, r *http.Request, a *domain.Actor) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	c, err := s.db.Case(r.Context(), a, id)
+	if err != nil {
+		return err
+	}
+	camp, err := s.db.Campaign(r.Context(), c.CampaignID)
+	if err != nil {
+		return err
+	}
+	p, err := patchFromForm(r, camp)
+	if err == nil {
+		_, err = s.db.UpdateCase(r.Context(), a, id, p)
+	}
+	if err != nil {
+		if !userError(err) {
+			return err
+		}
+		fe := asFormError(err)
+		if domain.ErrorCode(err) == domain.ECONFLICT && fe.Field == "version" {
+			fe.Message = translate(langOf(r), "case.stale")
+		}
+		return s.renderCase(w, r, a, id, statusOf(domain.ErrorCode(err)), fe)
+	}
+	http.Redirect(w, r, fmt.Sprintf("/cases/%d?flash=%s", id, url.QueryEscape(translate(langOf(r), "case.saved"))), http.StatusSeeOther)
+	return nil
+}
+
+func (s *Server) caseUpload(w http.ResponseWriter, r *http.Request, a *domain.Actor) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	if _, err := s.receiveUpload(w, r, a, id); err != nil {
+		if !userError(err) {
+			return err
+		}
+		return s.renderCase(w, r, a, id, statusOf(domain.ErrorCode(err)), asFormError(err))
+	}
+	http.Redirect(w, r, fmt.Sprintf("/cases/%d?flash=%s#files", id, url.QueryEscape(translate(langOf(r), "case.saved"))), http.StatusSeeOther)
+	return nil
+}

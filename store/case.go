@@ -99,6 +99,7 @@ type CaseFilter struct {
 	CampaignID int64
 	OrgID      int64 // any unit: its subtree
 	VillageID  int64
+	SiteID     int64
 	Status     string
 	Category   string
 	Source     string
@@ -477,6 +478,9 @@ func (d *DB) Cases(ctx context.Context, a *domain.Actor, f CaseFilter) ([]*domai
 	w.add(`p.path LIKE $?`, path+"%")
 	if f.CampaignID != 0 {
 		w.add(`c.campaign_id = $?`, f.CampaignID)
+	}
+	if f.SiteID != 0 {
+		w.add(`c.site_id = $?`, f.SiteID)
 	}
 	if f.VillageID != 0 {
 		w.add(`c.village_id = $?`, f.VillageID)

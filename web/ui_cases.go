@@ -208,12 +208,14 @@ func (s *Server) renderSite(w http.ResponseWriter, r *http.Request, a *domain.Ac
 		d.Place += " · " + names[*site.VillageID]
 	}
 	// The site's case in the active campaign, if one is open already.
-	if cs, _, err := s.db.Cases(r.Context(), a, store.CaseFilter{Q: "", Limit: 500}); err == nil {
-		for _, c := range cs {
-			if c.SiteID == site.ID && c.Status != domain.StatusVoided {
-				d.Case = c
-				break
-			}
+	cs, _, err := s.db.Cases(r.Context(), a, store.CaseFilter{SiteID: site.ID, Sort: "-created"})
+	if err != nil {
+		return err
+	}
+	for _, c := range cs {
+		if c.Status != domain.StatusVoided {
+			d.Case = c
+			break
 		}
 	}
 	s.render(w, r, status, "site.html", "", d, r.URL.Query().Get("flash"))

@@ -158,3 +158,11 @@ func (r *response) wantError(code int, field string) *response {
 }
 
 func fmtInt(i int64) string { return strconv.FormatInt(i, 10) }
+
+func mustJSONString(v any) string {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic(err)
+	}
+	return string(b)
+}

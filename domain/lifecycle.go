@@ -81,8 +81,8 @@ var (
 	// without skips the village step (DESIGN.md §2).
 	withVillage    = &condition{func(c *Case) bool { return c.VillageID != nil }, "问题未归属村（社区）"}
 	withoutVillage = &condition{func(c *Case) bool { return c.VillageID == nil }, "问题归属村（社区），须先经村（社区）审核"}
-	notPublished   = &condition{func(c *Case) bool { return !c.Published }, "问题已在曝光台公开"}
-	published      = &condition{func(c *Case) bool { return c.Published }, "问题未在曝光台公开"}
+	offExposure    = &condition{func(c *Case) bool { return !c.Published }, "问题已在曝光台公开"}
+	onExposure     = &condition{func(c *Case) bool { return c.Published }, "问题未在曝光台公开"}
 )
 
 // guard checks a case's content before a transition; it answers ECONFLICT
@@ -103,8 +103,8 @@ type rule struct {
 	check  guard
 }
 
-func from(statuses ...string) []string { return statuses }
-func who(roles ...Role) []Role         { return roles }
+func fromStates(statuses ...string) []string { return statuses }
+func byRoles(roles ...Role) []Role           { return roles }
 
 const needsReason = true
 
@@ -116,23 +116,23 @@ const needsReason = true
 // only until reopened, voided for good.
 var transitions = []rule{
 	// action, from statuses, limited to cases, who may, to status, reason, check
-	{CaseRequestCloseout, from(StatusRegistered, StatusRectifying), nil, who(RoleGrid, RoleTownOfficer), StatusCloseoutRequested, false, readyForCloseout},
+	{CaseRequestCloseout, fromStates(StatusRegistered, StatusRectifying), nil, byRoles(RoleGrid, RoleTownOfficer), StatusCloseoutRequested, false, readyForCloseout},
 
-	{CaseApprove, from(StatusCloseoutRequested), withVillage, who(RoleVillageHead), StatusVillageApproved, false, nil},
-	{CaseApprove, from(StatusCloseoutRequested), withoutVillage, who(RoleTownHead), StatusTownApproved, false, nil},
-	{CaseApprove, from(StatusVillageApproved), nil, who(RoleTownHead), StatusTownApproved, false, nil},
-	{CaseApprove, from(StatusTownApproved), nil, who(RoleDistrictOffice, RoleAdmin), StatusClosedOut, false, nil},
+	{CaseApprove, fromStates(StatusCloseoutRequested), withVillage, byRoles(RoleVillageHead), StatusVillageApproved, false, nil},
+	{CaseApprove, fromStates(StatusCloseoutRequested), withoutVillage, byRoles(RoleTownHead), StatusTownApproved, false, nil},
+	{CaseApprove, fromStates(StatusVillageApproved), nil, byRoles(RoleTownHead), StatusTownApproved, false, nil},
+	{CaseApprove, fromStates(StatusTownApproved), nil, byRoles(RoleDistrictOffice, RoleAdmin), StatusClosedOut, false, nil},
 
-	{CaseReturn, from(StatusCloseoutRequested), withVillage, who(RoleVillageHead), StatusRectifying, needsReason, nil},
-	{CaseReturn, from(StatusCloseoutRequested), withoutVillage, who(RoleTownHead), StatusRectifying, needsReason, nil},
-	{CaseReturn, from(StatusVillageApproved), nil, who(RoleTownHead), StatusRectifying, needsReason, nil},
-	{CaseReturn, from(StatusTownApproved), nil, who(RoleDistrictOffice, RoleAdmin), StatusRectifying, needsReason, nil},
+	{CaseReturn, fromStates(StatusCloseoutRequested), withVillage, byRoles(RoleVillageHead), StatusRectifying, needsReason, nil},
+	{CaseReturn, fromStates(StatusCloseoutRequested), withoutVillage, byRoles(RoleTownHead), StatusRectifying, needsReason, nil},
+	{CaseReturn, fromStates(StatusVillageApproved), nil, byRoles(RoleTownHead), StatusRectifying, needsReason, nil},
+	{CaseReturn, fromStates(StatusTownApproved), nil, byRoles(RoleDistrictOffice, RoleAdmin), StatusRectifying, needsReason, nil},
 
-	{CaseReopen, from(StatusClosedOut), nil, who(RoleTownOfficer, RoleDistrictOffice, RoleAdmin), StatusRectifying, needsReason, nil},
-	{CaseVoid, from(StatusRegistered, StatusRectifying), nil, who(RoleTownOfficer, RoleDistrictOffice, RoleAdmin), StatusVoided, needsReason, nil},
-	{CaseTransfer, from(StatusRegistered, StatusRectifying), nil, who(RoleDistrictOffice, RoleAdmin), Unchanged, needsReason, nil},
-	{CasePublish, from(StatusClosedOut), notPublished, who(RoleDistrictOffice, RoleAdmin), Unchanged, false, nil},
-	{CaseUnpublish, from(StatusClosedOut), published, who(RoleDistrictOffice, RoleAdmin), Unchanged, false, nil},
+	{CaseReopen, fromStates(StatusClosedOut), nil, byRoles(RoleTownOfficer, RoleDistrictOffice, RoleAdmin), StatusRectifying, needsReason, nil},
+	{CaseVoid, fromStates(StatusRegistered, StatusRectifying), nil, byRoles(RoleTownOfficer, RoleDistrictOffice, RoleAdmin), StatusVoided, needsReason, nil},
+	{CaseTransfer, fromStates(StatusRegistered, StatusRectifying), nil, byRoles(RoleDistrictOffice, RoleAdmin), Unchanged, needsReason, nil},
+	{CasePublish, fromStates(StatusClosedOut), offExposure, byRoles(RoleDistrictOffice, RoleAdmin), Unchanged, false, nil},
+	{CaseUnpublish, fromStates(StatusClosedOut), onExposure, byRoles(RoleDistrictOffice, RoleAdmin), Unchanged, false, nil},
 }
 
 // readyForCloseout is request_closeout's check: 现场整治 已完成 and, for a
@@ -180,9 +180,9 @@ func knownCaseAction(action string) bool {
 	return ok
 }
 
-// signs reports whether an action is a signature (签字) that a head may
+// isSignature reports whether an action is a signature (签字) that a head may
 // delegate: approve and return.
-func signs(action string) bool { return action == CaseApprove || action == CaseReturn }
+func isSignature(action string) bool { return action == CaseApprove || action == CaseReturn }
 
 // Transition checks whether a may take action on case c, placed at place
 // (its village, else its town), and returns the status the case moves to.
@@ -220,7 +220,7 @@ func TransitionAs(a *Actor, del *Delegation, now time.Time, c *Case, camp *Campa
 	role := ActingRole(a, del, now, action)
 
 	var ever, inState bool // some row lets this role act; some row fits this state
-	var unmet *condition    // a row that fits the status but not the case
+	var unmet *condition   // a row that fits the status but not the case
 	for i := range transitions {
 		r := &transitions[i]
 		if r.action != action {
@@ -470,7 +470,7 @@ func EffectiveRole(a *Actor, del *Delegation, now time.Time) Role {
 // ActingRole is the role a takes action with: the delegated head's role for
 // approve and return, a's own role for everything else.
 func ActingRole(a *Actor, del *Delegation, now time.Time, action string) Role {
-	if signs(action) {
+	if isSignature(action) {
 		return EffectiveRole(a, del, now)
 	}
 	return a.Role()

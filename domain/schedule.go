@@ -1,0 +1,138 @@
+package domain
+
+import (
+	"sort"
+	"time"
+)
+
+// Dates the campaign watches over a case's life (DESIGN.md §2): 整改期限
+// (overdue flag), 挂牌督办 with its own deadline, and periodic re-checks of
+// shut sites, whose finding of a site running again (死灰复燃) prompts the
+// town officer or district office to reopen its case.
+
+// DefaultRecheckDays and DefaultSupervisedDays apply when a campaign leaves
+// them unset (Campaign.Normalize fills the same values).
+const (
+	DefaultRecheckDays    = 30
+	DefaultSupervisedDays = 60
+)
+
+// liveCase reports whether a case still runs its course: not closed out and not
+// voided (a voided case counts nowhere).
+func liveCase(c *Case) bool {
+	return c.Status != StatusClosedOut && c.Status != StatusVoided
+}
+
+// Overdue reports whether a case is past its 整改期限: the deadline lies
+// before today and the case is neither closed out nor voided. It is the
+// rule of ValidateCase's RuleOverdue warning and of the case list's
+// overdue filter.
+func Overdue(c *Case, today Date) bool {
+	return liveCase(c) && c.RectifyDeadline != "" && c.RectifyDeadline < today
+}
+
+// SupervisedOverdue reports whether a 挂牌督办 case is past its own
+// deadline and still neither closed out nor voided.
+func SupervisedOverdue(c *Case, today Date) bool {
+	return liveCase(c) && c.Supervised && c.SupervisedDeadline != "" && c.SupervisedDeadline < today
+}
+
+// campaignLoc is where a campaign's dates are read (Asia/Shanghai).
+func campaignLoc(camp *Campaign) *time.Location {
+	if camp == nil {
+		return Shanghai()
+	}
+	return camp.deadlineLoc()
+}
+
+// DefaultSupervisedDeadline is the 挂牌督办 deadline a case gets when it is
+// flagged at from without one: the campaign's SupervisedDays (default 60)
+// calendar days after from's date.
+func DefaultSupervisedDeadline(camp *Campaign, from time.Time) Date {
+	days := DefaultSupervisedDays
+	if camp != nil && camp.SupervisedDays > 0 {
+		days = camp.SupervisedDays
+	}
+	return DateOf(from.In(campaignLoc(camp)).AddDate(0, 0, days), campaignLoc(camp))
+}
+
+// needsRecheck reports whether a site state (or a case's 停产或关闭, which
+// uses the same codes) calls for periodic re-checks: 停产, 关闭, 取缔.
+func needsRecheck(state string) bool {
+	return state == SiteSuspended || state == SiteClosed || state == SiteBanned
+}
+
+// RecheckDue returns when a site in state, last checked at lastCheck, is
+// due for its next re-check — the campaign's RecheckDays (default 30)
+// calendar days after the check's date — and whether that is today or
+// earlier. A site never checked (zero lastCheck) is due today. A producing
+// site has no re-check: ("", false).
+func RecheckDue(state string, lastCheck time.Time, camp *Campaign, today Date) (due Date, isDue bool) {
+	if !needsRecheck(state) {
+		return "", false
+	}
+	if lastCheck.IsZero() {
+		return today, true
+	}
+	days := DefaultRecheckDays
+	if camp != nil && camp.RecheckDays > 0 {
+		days = camp.RecheckDays
+	}
+	loc := campaignLoc(camp)
+	due = DateOf(lastCheck.In(loc).AddDate(0, 0, days), loc)
+	return due, due <= today
+}
+
+// RecheckItem is one shut site on the re-check schedule, with its case in
+// the campaign if it has one.
+type RecheckItem struct {
+	SiteID    int64     `json:"site_id"`
+	SiteName  string    `json:"site_name"`
+	State     string    `json:"state"`
+	CaseID    *int64    `json:"case_id"`
+	LastCheck time.Time `json:"last_check"` // zero: never checked
+	Due       Date      `json:"due"`
+}
+
+// DueRechecks is the due list: the items whose re-check falls today or
+// earlier, each with its Due date set, most overdue first (then by site).
+func DueRechecks(items []RecheckItem, camp *Campaign, today Date) []RecheckItem {
+	var due []RecheckItem
+	for _, it := range items {
+		d, ok := RecheckDue(it.State, it.LastCheck, camp, today)
+		if !ok {
+			continue
+		}
+		it.Due = d
+		due = append(due, it)
+	}
+	sort.SliceStable(due, func(i, j int) bool {
+		if due[i].Due != due[j].Due {
+			return due[i].Due < due[j].Due
+		}
+		return due[i].SiteID < due[j].SiteID
+	})
+	return due
+}
+
+// Re-check outcomes.
+const (
+	RecheckStillShut = "still_shut" // 仍停产/关闭，无异常
+	RecheckRunning   = "running"    // 死灰复燃: the site produces again
+)
+
+// RecheckFindsRunning reports whether a re-check outcome means the site is
+// running again: RecheckRunning, or an inspection of the shut site that
+// found a problem (OutcomeProblem).
+func RecheckFindsRunning(outcome string) bool {
+	return outcome == RecheckRunning || outcome == OutcomeProblem
+}
+
+// RecheckPromptsReopen reports whether a re-check of c's site with outcome
+// should prompt the town officer or district office to reopen c: the site
+// runs again and the case is closed out. Reopening itself goes through
+// Transition (CaseReopen) with ReopenReasonRecheck; a case still open is
+// simply worked on.
+func RecheckPromptsReopen(c *Case, outcome string) bool {
+	return c != nil && c.Status == StatusClosedOut && RecheckFindsRunning(outcome)
+}

@@ -1,0 +1,174 @@
+package domain
+
+import (
+	"slices"
+	"testing"
+	"time"
+)
+
+func TestOverdue_PastRectifyDeadlineAndLive(t *testing.T) {
+	today := Date("2020-07-01")
+	for _, tc := range []struct {
+		deadline Date
+		status   string
+		want     bool
+	}{
+		{"2020-06-30", StatusRectifying, true},
+		{"2020-06-30", StatusRegistered, true},
+		{"2020-06-30", StatusTownApproved, true}, // under review is not done yet
+		{"2020-07-01", StatusRectifying, false},  // the deadline day itself is in time
+		{"2020-07-02", StatusRectifying, false},
+		{"", StatusRectifying, false},
+		{"2020-06-30", StatusClosedOut, false},
+		{"2020-06-30", StatusVoided, false},
+	} {
+		c := &Case{RectifyDeadline: tc.deadline, Status: tc.status}
+		if got := Overdue(c, today); got != tc.want {
+			t.Errorf("deadline %q status %s: %v, want %v", tc.deadline, tc.status, got, tc.want)
+		}
+	}
+}
+
+// TestOverdue_AgreesWithValidateCase: the overdue flag and the 整改期限
+// warning of every case list never disagree.
+func TestOverdue_AgreesWithValidateCase(t *testing.T) {
+	now := time.Date(2020, 7, 1, 0, 30, 0, 0, Shanghai()) // still 06-30 in UTC
+	for _, status := range allStatuses {
+		for _, d := range []Date{"", "2020-06-30", "2020-07-01"} {
+			c := readyCase(status, true)
+			c.RectifyDeadline = d
+			_, warns := ValidateCase(c, nil, now, nil)
+			warned := slices.ContainsFunc(warns, func(w Warning) bool { return w.Code == RuleOverdue })
+			if flag := Overdue(c, DateOf(now, Shanghai())); flag != warned {
+				t.Errorf("%s deadline %q: Overdue %v, ValidateCase warns %v", status, d, flag, warned)
+			}
+		}
+	}
+}
+
+func TestSupervisedOverdue(t *testing.T) {
+	today := Date("2020-09-01")
+	for _, tc := range []struct {
+		supervised bool
+		deadline   Date
+		status     string
+		want       bool
+	}{
+		{true, "2020-08-31", StatusRectifying, true},
+		{true, "2020-09-01", StatusRectifying, false},
+		{false, "2020-08-31", StatusRectifying, false}, // flag lifted
+		{true, "", StatusRectifying, false},
+		{true, "2020-08-31", StatusClosedOut, false},
+		{true, "2020-08-31", StatusVoided, false},
+	} {
+		c := &Case{Supervised: tc.supervised, SupervisedDeadline: tc.deadline, Status: tc.status}
+		if got := SupervisedOverdue(c, today); got != tc.want {
+			t.Errorf("%+v: %v, want %v", tc, got, tc.want)
+		}
+	}
+}
+
+func TestDefaultSupervisedDeadline(t *testing.T) {
+	loc := Shanghai()
+	from := time.Date(2020, 6, 1, 9, 0, 0, 0, loc)
+	if got := DefaultSupervisedDeadline(nil, from); got != "2020-07-31" {
+		t.Errorf("no campaign: %s, want 60 days on, 2020-07-31", got)
+	}
+	if got := DefaultSupervisedDeadline(&Campaign{}, from); got != "2020-07-31" {
+		t.Errorf("campaign without a setting: %s", got)
+	}
+	if got := DefaultSupervisedDeadline(&Campaign{SupervisedDays: 30}, from); got != "2020-07-01" {
+		t.Errorf("30 days: %s", got)
+	}
+	// 2020-05-31 20:00 UTC is already 06-01 in Shanghai.
+	if got := DefaultSupervisedDeadline(nil, time.Date(2020, 5, 31, 20, 0, 0, 0, time.UTC)); got != "2020-07-31" {
+		t.Errorf("from a UTC instant: %s, want the Shanghai date + 60", got)
+	}
+}
+
+func TestRecheckDue(t *testing.T) {
+	loc := Shanghai()
+	last := time.Date(2020, 6, 1, 15, 0, 0, 0, loc)
+	for _, tc := range []struct {
+		name  string
+		state string
+		last  time.Time
+		camp  *Campaign
+		today Date
+		due   Date
+		isDue bool
+	}{
+		{"suspended, 30 days later is due", SiteSuspended, last, nil, "2020-07-01", "2020-07-01", true},
+		{"closed, a day early is not due", SiteClosed, last, nil, "2020-06-30", "2020-07-01", false},
+		{"banned, overdue", SiteBanned, last, nil, "2020-08-15", "2020-07-01", true},
+		{"campaign's own period", SiteClosed, last, &Campaign{RecheckDays: 14}, "2020-06-15", "2020-06-15", true},
+		{"never checked is due today", SiteClosed, time.Time{}, nil, "2020-06-02", "2020-06-02", true},
+		{"a producing site is not re-checked", SiteProducing, last, nil, "2020-09-01", "", false},
+		{"no state, no re-check", "", last, nil, "2020-09-01", "", false},
+	} {
+		due, isDue := RecheckDue(tc.state, tc.last, tc.camp, tc.today)
+		if due != tc.due || isDue != tc.isDue {
+			t.Errorf("%s: (%q, %v), want (%q, %v)", tc.name, due, isDue, tc.due, tc.isDue)
+		}
+	}
+	// A case's 停产或关闭 uses the same codes as a site's state.
+	for _, s := range []string{ShutdownSuspended, ShutdownClosed, ShutdownBanned} {
+		if _, ok := RecheckDue(s, time.Time{}, nil, "2020-06-01"); !ok {
+			t.Errorf("shutdown %s needs re-checks", s)
+		}
+	}
+}
+
+func TestDueRechecks_TheDueListMostOverdueFirst(t *testing.T) {
+	loc := Shanghai()
+	day := func(m, d int) time.Time { return time.Date(2020, time.Month(m), d, 10, 0, 0, 0, loc) }
+	items := []RecheckItem{
+		{SiteID: 1, State: SiteClosed, LastCheck: day(6, 10)},   // due 07-10: not yet
+		{SiteID: 2, State: SiteBanned, LastCheck: day(5, 20)},   // due 06-19
+		{SiteID: 3, State: SiteProducing, LastCheck: day(1, 1)}, // not on the schedule
+		{SiteID: 4, State: SiteSuspended},                       // never checked: due today
+		{SiteID: 5, State: SiteClosed, LastCheck: day(5, 20)},   // due 06-19
+	}
+	got := DueRechecks(items, nil, "2020-07-01")
+	var ids []int64
+	for _, it := range got {
+		ids = append(ids, it.SiteID)
+	}
+	if !slices.Equal(ids, []int64{2, 5, 4}) {
+		t.Fatalf("due list %v, want [2 5 4]", ids)
+	}
+	if got[0].Due != "2020-06-19" || got[2].Due != "2020-07-01" {
+		t.Fatalf("due dates %q %q", got[0].Due, got[2].Due)
+	}
+}
+
+func TestRecheck_RunningAgainPromptsReopen(t *testing.T) {
+	for _, tc := range []struct {
+		outcome string
+		running bool
+	}{
+		{RecheckRunning, true},
+		{OutcomeProblem, true},
+		{RecheckStillShut, false},
+		{OutcomeNoProblem, false},
+		{"", false},
+	} {
+		if RecheckFindsRunning(tc.outcome) != tc.running {
+			t.Errorf("%q: running %v, want %v", tc.outcome, !tc.running, tc.running)
+		}
+	}
+	closed := readyCase(StatusClosedOut, true)
+	if !RecheckPromptsReopen(closed, RecheckRunning) {
+		t.Error("a closed-out case whose site runs again prompts a reopen")
+	}
+	if RecheckPromptsReopen(closed, RecheckStillShut) || RecheckPromptsReopen(readyCase(StatusRectifying, true), RecheckRunning) ||
+		RecheckPromptsReopen(nil, RecheckRunning) {
+		t.Error("only a closed-out case whose site runs again prompts a reopen")
+	}
+	// The reopen itself goes through the table, with the re-check's reason.
+	tree := testTree()
+	to, err := Transition(actorAt(RoleTownOfficer, tree), closed, nil, CaseReopen, ReopenReasonRecheck, tree["village"])
+	if err != nil || to != StatusRectifying {
+		t.Fatalf("reopen after re-check: %q %v", to, err)
+	}
+}

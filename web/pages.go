@@ -48,6 +48,7 @@ var pageFuncs = template.FuncMap{
 	},
 	"onsiteList": func() []string { return []string{domain.OnsiteNotStarted, domain.OnsiteInProgress, domain.OnsiteDone} },
 	"hasPrefix":  strings.HasPrefix,
+	"weekdays":   func() []int { return []int{1, 2, 3, 4, 5, 6, 0} },
 	"add":        func(a, b int) int { return a + b },
 	"sub":        func(a, b int) int { return a - b },
 	"wan":        domain.FenToWan,

@@ -81,6 +81,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.Handle("GET /static/", http.StripPrefix("/static/", s.static))
 	s.apiFoundation(mux)
 	s.apiCases(mux)
+	s.apiReports(mux)
 	s.uiFoundation(mux)
 	s.uiCases(mux)
 }

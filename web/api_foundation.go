@@ -23,6 +23,7 @@ func (s *Server) apiFoundation(mux *http.ServeMux) {
 	mux.HandleFunc("GET /api/v1/campaigns", s.api(s.listCampaigns))
 	mux.HandleFunc("POST /api/v1/campaigns", s.api(s.createCampaign))
 	mux.HandleFunc("GET /api/v1/campaigns/{id}", s.api(s.getCampaign))
+	mux.HandleFunc("GET /api/v1/dashboard", s.api(s.dashboard))
 }
 
 // pathID parses the {id} path value; a malformed id is simply not found.
@@ -273,5 +274,22 @@ func (s *Server) getCampaign(w http.ResponseWriter, r *http.Request, a *domain.A
 		return err
 	}
 	writeJSON(w, http.StatusOK, c)
+	return nil
+}
+
+func (s *Server) dashboard(w http.ResponseWriter, r *http.Request, a *domain.Actor) error {
+	orgID, err := queryID(r, "org_id")
+	if err != nil {
+		return err
+	}
+	campaignID, err := queryID(r, "campaign_id")
+	if err != nil {
+		return err
+	}
+	d, err := s.db.Dashboard(r.Context(), a, orgID, campaignID)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, d)
 	return nil
 }

@@ -119,7 +119,8 @@ func TestAPIWeeklyReports_SubmitReviewListAndMergedExport(t *testing.T) {
 		}
 		e.do("wx_head", "POST", "/api/v1/weekly-reports", map[string]any{"deadline": "2020-10-14T09:00:00Z"}).want(http.StatusOK)
 		e.do("wx_officer", "POST", "/api/v1/weekly-reports", map[string]any{"deadline": "2020-10-14T17:00:01+08:00"}).wantError(http.StatusBadRequest, "deadline")
-		e.do("wx_officer", "POST", "/api/v1/weekly-reports", map[string]any{"org_id": e.orgs["新中社区"].ID}).want(http.StatusNotFound)
+		e.do("wx_officer", "POST", "/api/v1/weekly-reports", map[string]any{"org_id": e.orgs["永红街道"].ID}).want(http.StatusNotFound)
+		e.do("wx_officer", "POST", "/api/v1/weekly-reports", map[string]any{"org_id": e.orgs["新中社区"].ID}).wantError(http.StatusBadRequest, "org_id")
 		e.do("district", "POST", "/api/v1/weekly-reports", map[string]any{"org_id": e.orgs["钟楼区"].ID}).wantError(http.StatusBadRequest, "org_id")
 		e.do("wx_grid", "POST", "/api/v1/weekly-reports", map[string]any{}).want(http.StatusForbidden)
 		id := fmtInt(rep.ID)
@@ -167,7 +168,8 @@ func TestAPIWeeklyReports_SubmitReviewListAndMergedExport(t *testing.T) {
 			t.Fatalf("late %+v", yh)
 		}
 		// Review: only the district; return needs a reason.
-		e.do("wx_head", "POST", "/api/v1/weekly-reports/"+yid+"/actions", map[string]any{"action": "accept"}).want(http.StatusForbidden)
+		e.do("wx_head", "POST", "/api/v1/weekly-reports/"+id+"/actions", map[string]any{"action": "accept"}).want(http.StatusForbidden)
+		e.do("wx_head", "POST", "/api/v1/weekly-reports/"+yid+"/actions", map[string]any{"action": "accept"}).want(http.StatusNotFound)
 		e.do("district", "POST", "/api/v1/weekly-reports/"+id+"/actions", map[string]any{"action": "return"}).wantError(http.StatusBadRequest, "reason")
 		e.do("district", "POST", "/api/v1/weekly-reports/"+yid+"/actions", map[string]any{"action": "accept"}).want(http.StatusOK)
 

@@ -157,6 +157,11 @@ func TestBrowser_GridWorkerOpensCaseOfficerCompletesIt(t *testing.T) {
 		t.Fatal(err)
 	}
 	screenshot(t, ctx, "case-officer")
+	// The dashboard counts the case and draws its chart (ECharts loaded on demand).
+	if err := chromedp.Do(ctx, chromedp.Navigate(e.srv.URL+"/"), chromedp.WaitVisible(chromedp.CSS(".chart canvas"))); err != nil {
+		t.Fatalf("dashboard chart: %v", err)
+	}
+	screenshot(t, ctx, "dashboard-figures")
 
 	var c domain.Case
 	e.do("wx_officer", "GET", "/api/v1/cases/"+caseID, nil).want(http.StatusOK).decode(&c)

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"encoding/json"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -101,6 +102,8 @@ func (s *Server) switchLang(w http.ResponseWriter, r *http.Request) {
 // dashboardData is the first screen. Later issues add their figures.
 type dashboardData struct {
 	Campaign *domain.Campaign
+	Figures  *store.Dashboard
+	Chart    string // ECharts option (JSON) for cases by status
 }
 
 func (s *Server) dashboardPage(w http.ResponseWriter, r *http.Request, a *domain.Actor) error {
@@ -108,6 +111,10 @@ func (s *Server) dashboardPage(w http.ResponseWriter, r *http.Request, a *domain
 	c, err := s.db.ResolveCampaign(r.Context(), 0)
 	if err == nil {
 		d.Campaign = c
+		if d.Figures, err = s.db.Dashboard(r.Context(), a, 0, c.ID); err != nil {
+			return err
+		}
+		d.Chart = statusChart(d.Figures, langOf(r))
 	} else if domain.ErrorCode(err) != domain.EINVALID {
 		return err
 	}
@@ -249,4 +256,26 @@ func (s *Server) campaignsCreate(w http.ResponseWriter, r *http.Request, a *doma
 	}
 	http.Redirect(w, r, "/campaigns", http.StatusSeeOther)
 	return nil
+}
+
+// statusChart is the ECharts option of the dashboard's bar chart: cases by
+// status, in life-cycle order.
+func statusChart(f *store.Dashboard, lang string) string {
+	var names []string
+	var values []int
+	for _, st := range []string{domain.StatusRegistered, domain.StatusRectifying, domain.StatusCloseoutRequested,
+		domain.StatusVillageApproved, domain.StatusTownApproved, domain.StatusClosedOut} {
+		names = append(names, domain.StatusNames[st])
+		values = append(values, f.ByStatus[st])
+	}
+	opt := map[string]any{
+		"grid":      map[string]any{"left": 40, "right": 10, "top": 20, "bottom": 60},
+		"xAxis":     map[string]any{"type": "category", "data": names, "axisLabel": map[string]any{"rotate": 30}},
+		"yAxis":     map[string]any{"type": "value", "minInterval": 1},
+		"tooltip":   map[string]any{},
+		"animation": false,
+		"series":    []any{map[string]any{"type": "bar", "data": values, "itemStyle": map[string]any{"color": "#b4232a"}}},
+	}
+	b, _ := json.Marshal(opt)
+	return string(b)
 }

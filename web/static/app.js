@@ -33,9 +33,17 @@
     document.querySelectorAll("[data-geo-retry]").forEach(function (b) {
       b.addEventListener("click", function () { locate(b.closest("form")); });
     });
-    document.querySelectorAll("[data-chart]").forEach(function (el) {
-      if (!window.echarts) { return; }
-      try { window.echarts.init(el).setOption(JSON.parse(el.getAttribute("data-chart"))); } catch (e) { /* chart is decoration */ }
-    });
+    // Charts: load ECharts (1 MB) only on pages that have one.
+    var charts = document.querySelectorAll("[data-chart]");
+    if (charts.length) {
+      var s = document.createElement("script");
+      s.src = document.body.getAttribute("data-echarts");
+      s.onload = function () {
+        charts.forEach(function (el) {
+          try { window.echarts.init(el).setOption(JSON.parse(el.getAttribute("data-chart"))); } catch (e) { /* a chart is decoration */ }
+        });
+      };
+      document.head.appendChild(s);
+    }
   });
 })();

@@ -156,3 +156,27 @@ func TestAPI_Attachments_LimitAndNeverHTML(t *testing.T) {
 		t.Fatalf("zip holds %v", names)
 	}
 }
+
+func TestAPI_Dashboard(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, d store.Dialect) {
+		e := newEnv(t, d)
+		e.createCampaign()
+		e.newCase("甲")
+		c := e.newCase("乙")
+		e.do("wx_officer", "PATCH", "/api/v1/cases/"+fmtInt(c.ID), map[string]any{"version": 1, "rectify_deadline": "2020-10-01"}).want(http.StatusOK)
+		var dash store.Dashboard
+		e.do("wx_officer", "GET", "/api/v1/dashboard", nil).want(http.StatusOK).decode(&dash)
+		if dash.Cases != 2 || dash.Sites != 2 || dash.Inspected != 2 || dash.Overdue != 1 || dash.ByStatus["registered"] != 2 || dash.ByCategory["electroplating"] != 2 {
+			t.Fatalf("dashboard %+v", dash)
+		}
+		e.do("yh_officer", "GET", "/api/v1/dashboard", nil).want(http.StatusOK).decode(&dash)
+		if dash.Cases != 0 {
+			t.Fatalf("永红 dashboard counts 五星 cases: %+v", dash)
+		}
+		e.do("yh_officer", "GET", "/api/v1/dashboard?org_id="+fmtInt(e.orgs["五星街道"].ID), nil).want(http.StatusNotFound)
+		e.do("district", "GET", "/api/v1/dashboard?org_id="+fmtInt(e.orgs["五星街道"].ID), nil).want(http.StatusOK).decode(&dash)
+		if dash.Cases != 2 {
+			t.Fatalf("district view of 五星: %+v", dash)
+		}
+	})
+}

@@ -63,7 +63,7 @@ func demoRecords(ctx context.Context, db *store.DB, camp *domain.Campaign, users
 			}
 		}
 	}
-	return nil
+	return DemoReports(ctx, db, camp, users)
 }
 
 // demoSite registers one site, inspects it and, for most, opens a case at
@@ -91,7 +91,7 @@ func demoSite(ctx context.Context, db *store.DB, camp *domain.Campaign, rng *ran
 	}
 	lat, lng := 31.75+rng.Float64()*0.08, 119.88+rng.Float64()*0.1
 	site, err := db.CreateSite(ctx, actor, store.SiteInput{OrgID: town.ID, VillageID: villageID, Name: name, TargetType: target,
-		Address: fmt.Sprintf("%s%s%d号", place, demoRoads[rng.IntN(len(demoRoads))], 1+rng.IntN(200)),
+		Address:        fmt.Sprintf("%s%s%d号", place, demoRoads[rng.IntN(len(demoRoads))], 1+rng.IntN(200)),
 		PersonInCharge: surname + []string{"建国", "志强", "秀英", "卫东", "海峰", "小红"}[rng.IntN(6)],
 		Phone:          fmt.Sprintf("139%08d", rng.IntN(100000000)), Lat: &lat, Lng: &lng})
 	if err != nil {

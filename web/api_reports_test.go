@@ -247,3 +247,45 @@ func TestAPIFinalSummaries_UploadAndSign(t *testing.T) {
 		t.Fatalf("list %+v", l.Items)
 	}
 }
+
+// The report pages render for every kind of user, in Chinese and English,
+// with a campaign and submitted, missing and draft reports in it.
+func TestReportPages_RenderForEachRoleAndLanguage(t *testing.T) {
+	e := newEnv(t, store.SQLite)
+	e.reportCampaign()
+	e.reportCase("wx_officer", map[string]any{"unit_name": "甲", "fine_fen": 123450, "case_filed": true})
+	var rep store.WeeklyReport
+	e.do("wx_officer", "POST", "/api/v1/weekly-reports", map[string]any{}).want(http.StatusCreated).decode(&rep)
+	e.do("wx_head", "POST", "/api/v1/weekly-reports/"+fmtInt(rep.ID)+"/actions", map[string]any{"action": "submit"}).want(http.StatusOK)
+	e.do("yh_officer", "POST", "/api/v1/weekly-reports", map[string]any{}).want(http.StatusCreated)
+	e.clock.T = mustTime("2020-10-15T09:00:00+08:00")
+	for _, user := range []string{"district", "wx_officer", "wx_head", "yh_officer", "wx_vhead", "wx_grid", "supervisor", "discipline"} {
+		cl := e.browserClient(user)
+		pages := map[string]int{"/reports": 200, "/reports?deadline=2020-10-07": 200, "/reports/summary": 200,
+			"/reports/summary?breakdown=children": 200, "/reports/print": 200, "/reports/print?what=merged&deadline=2020-10-14": 200}
+		if user == "yh_officer" {
+			pages["/reports/print?what=report&id="+fmtInt(rep.ID)] = 404
+		} else if user != "wx_grid" && user != "wx_vhead" {
+			pages["/reports/print?what=report&id="+fmtInt(rep.ID)] = 200
+		}
+		for _, lang := range []string{"zh", "en"} {
+			for p, want := range pages {
+				sep := "?"
+				if strings.Contains(p, "?") {
+					sep = "&"
+				}
+				code, body := get(t, cl, e.srv.URL+p+sep+"lang="+lang)
+				if code != want || strings.Contains(body, "内部错误") || (code == 200 && strings.Contains(body, "rpt.")) {
+					t.Errorf("%s %s (%s): status %d, want %d\n%s", user, p, lang, code, want, body)
+				}
+			}
+		}
+	}
+	cl := e.browserClient("district")
+	_, body := get(t, cl, e.srv.URL+"/reports?deadline=2020-10-14")
+	for _, want := range []string{"按时", "未报", "钟楼经济开发区", "0.12345", "合计"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("district page lacks %q", want)
+		}
+	}
+}

@@ -56,6 +56,7 @@ func New(o Options) (*Server, error) {
 		o.MaxUpload = 20 << 20
 	}
 	s := &Server{db: o.DB, log: o.Logger, clock: o.DB.Clock(), trustProxy: o.TrustProxy, maxUpload: o.MaxUpload}
+	s.caseExtras = s.closeoutExtras
 	sub, _ := fs.Sub(assets, "static")
 	s.static = newStaticFiles(sub)
 	var err error
@@ -82,8 +83,11 @@ func (s *Server) routes(mux *http.ServeMux) {
 	s.apiFoundation(mux)
 	s.apiCases(mux)
 	s.apiReports(mux)
+	s.apiActions(mux)
 	s.uiFoundation(mux)
 	s.uiCases(mux)
+	s.uiReports(mux)
+	s.uiCloseout(mux)
 }
 
 // securityHeaders sets the headers every response carries.

@@ -74,12 +74,19 @@ func loadPages(static *staticFiles) (*pages, error) {
 	if err != nil {
 		return nil, err
 	}
+	// Partials define blocks that pages fill in (e.g. the case page's
+	// "case-closeout"); every page set gets them, after the page itself.
+	partials, err := fs.Glob(assets, "templates/partials/*.html")
+	if err != nil {
+		return nil, err
+	}
 	for _, n := range names {
 		base := strings.TrimPrefix(n, "templates/")
 		if base == "layout.html" {
 			continue
 		}
-		t, err := template.New("layout.html").Funcs(pageFuncs).ParseFS(assets, "templates/layout.html", n)
+		files := append([]string{"templates/layout.html", n}, partials...)
+		t, err := template.New("layout.html").Funcs(pageFuncs).ParseFS(assets, files...)
 		if err != nil {
 			return nil, fmt.Errorf("parse %s: %w", n, err)
 		}

@@ -43,7 +43,7 @@ func DemoReports(ctx context.Context, db *store.DB, camp *domain.Campaign, users
 	}
 	// submit prepares and submits a town's report; a validation conflict in
 	// the demo's own data leaves the report as a draft rather than failing.
-	submit := func(slug string, deadline time.Time, reason string) (*store.WeeklyReport, error) {
+	submit := func(slug string, deadline time.Time, reason string) (*domain.WeeklyReport, error) {
 		o, h := officer(slug), head(slug)
 		if o == nil || h == nil {
 			return nil, nil
@@ -52,7 +52,7 @@ func DemoReports(ctx context.Context, db *store.DB, camp *domain.Campaign, users
 		if err != nil {
 			return nil, fmt.Errorf("demo report %s: %w", slug, err)
 		}
-		r2, err := db.ReportAction(ctx, h, r.ID, store.ReportActionInput{Action: store.ReportSubmit, Reason: reason})
+		r2, err := db.ReportAction(ctx, h, r.ID, store.ReportActionInput{Action: domain.ReportSubmit, Reason: reason})
 		if domain.ErrorCode(err) == domain.ECONFLICT {
 			return r, nil
 		}
@@ -79,13 +79,13 @@ func DemoReports(ctx context.Context, db *store.DB, camp *domain.Campaign, users
 			var act store.ReportActionInput
 			switch x.OrgID {
 			case town("zouqu"):
-				act = store.ReportActionInput{Action: store.ReportAccept}
+				act = store.ReportActionInput{Action: domain.ReportAccept}
 			case town("xilin"):
-				act = store.ReportActionInput{Action: store.ReportReturn, Reason: "罚没金额与处罚决定书不符，请核对后重报"}
+				act = store.ReportActionInput{Action: domain.ReportReturn, Reason: "罚没金额与处罚决定书不符，请核对后重报"}
 			default:
 				continue
 			}
-			if x.Status != store.ReportSubmitted {
+			if x.Status != domain.ReportSubmitted {
 				continue
 			}
 			if _, err := db.ReportAction(ctx, district, x.ID, act); err != nil {

@@ -16,73 +16,6 @@ import (
 // submitting freezes both, so a report never changes when cases change
 // later. On time means first submitted strictly before the deadline.
 
-// Weekly report statuses. draft, submitted, returned and accepted are
-// stored; missing and exempt are what a list shows for a town without a
-// submitted report once the deadline has passed, or excused from it.
-const (
-	ReportDraft     = "draft"     // 草稿
-	ReportSubmitted = "submitted" // 已报送
-	ReportReturned  = "returned"  // 已退回
-	ReportAccepted  = "accepted"  // 已接收
-	ReportMissing   = "missing"   // 未报送
-	ReportExempt    = "exempt"    // 免报
-)
-
-// ReportStatusNames gives each status's Chinese name.
-var ReportStatusNames = map[string]string{
-	ReportDraft: "草稿", ReportSubmitted: "已报送", ReportReturned: "已退回", ReportAccepted: "已接收",
-	ReportMissing: "未报送", ReportExempt: "免报",
-}
-
-// Report actions.
-const (
-	ReportSubmit = "submit"
-	ReportAccept = "accept"
-	ReportReturn = "return"
-)
-
-// ProxySubmission is what submitted_for says when the district office
-// submits for a town that cannot (代报).
-const ProxySubmission = "代报"
-
-// WeeklyReport (周报) is one town's report for one deadline. The frozen
-// 附件2 row and 附件1 rows of its latest submission are loaded only by Report.
-type WeeklyReport struct {
-	ID               int64      `json:"id"`
-	CampaignID       int64      `json:"campaign_id"`
-	OrgID            int64      `json:"org_id"`
-	OrgName          string     `json:"org_name"`
-	Deadline         time.Time  `json:"deadline"`
-	Status           string     `json:"status"`
-	FirstSubmittedAt *time.Time `json:"first_submitted_at"`
-	SubmittedAt      *time.Time `json:"submitted_at"`
-	OnTime           *bool      `json:"on_time"`
-	LateReason       string     `json:"late_reason,omitempty"`
-	SubmittedByName  string     `json:"submitted_by_name,omitempty"`
-	SubmittedFor     string     `json:"submitted_for,omitempty"`
-	ReturnReason     string     `json:"return_reason,omitempty"`
-	ReviewedByName   string     `json:"reviewed_by_name,omitempty"`
-	ReviewedAt       *time.Time `json:"reviewed_at,omitempty"`
-	ExemptReason     string     `json:"exempt_reason,omitempty"`
-	Version          int64      `json:"version"`
-}
-
-// ReportFinding is one validation result of a report: a rule of
-// domain.ValidateSummary (on the town's 附件2 row) or domain.ValidateCase
-// (on one 附件1 row, named by CaseID and ProblemNo).
-type ReportFinding struct {
-	domain.Warning
-	CaseID    int64  `json:"case_id,omitempty"`
-	ProblemNo string `json:"problem_no,omitempty"`
-}
-
-// ReportValidation holds a report's findings: errors block submission,
-// warnings are shown and never block (DESIGN.md §3).
-type ReportValidation struct {
-	Errors   []ReportFinding `json:"errors"`
-	Warnings []ReportFinding `json:"warnings"`
-}
-
 // ReportEvent is one step of a report's history.
 type ReportEvent struct {
 	Action    string    `json:"action"`
@@ -97,12 +30,12 @@ type ReportEvent struct {
 // 合计) and 附件1 of its latest submission, or — before the first submission
 // (Live) — the forms and validation as they would be submitted now.
 type ReportDetail struct {
-	*WeeklyReport
-	Live       bool             `json:"live"`
-	Summary    domain.Summary   `json:"summary"`
-	Problems   []*domain.Case   `json:"problems"`
-	Validation ReportValidation `json:"validation"`
-	Events     []ReportEvent    `json:"events"`
+	*domain.WeeklyReport
+	Live       bool                    `json:"live"`
+	Summary    domain.Summary          `json:"summary"`
+	Problems   []*domain.Case          `json:"problems"`
+	Validation domain.ReportValidation `json:"validation"`
+	Events     []ReportEvent           `json:"events"`
 }
 
 const reportCols = `r.id, r.campaign_id, r.org_id, o.name, r.deadline, r.status, r.first_submitted_at, r.submitted_at, r.on_time,
@@ -110,8 +43,8 @@ const reportCols = `r.id, r.campaign_id, r.org_id, o.name, r.deadline, r.status,
 
 const reportFrom = ` FROM weekly_reports r JOIN org_units o ON o.id = r.org_id`
 
-func scanReport(r scanner, extra ...any) (*WeeklyReport, error) {
-	var x WeeklyReport
+func scanReport(r scanner, extra ...any) (*domain.WeeklyReport, error) {
+	var x domain.WeeklyReport
 	var onTime sql.NullBool
 	dest := append([]any{&x.ID, &x.CampaignID, &x.OrgID, &x.OrgName, timeScan{&x.Deadline}, &x.Status,
 		nullTimeScan{&x.FirstSubmittedAt}, nullTimeScan{&x.SubmittedAt}, &onTime, &x.LateReason, &x.SubmittedByName,
@@ -126,7 +59,7 @@ func scanReport(r scanner, extra ...any) (*WeeklyReport, error) {
 }
 
 // loadReport reads a report and its town, without a scope check.
-func loadReport(ctx context.Context, q querier, id int64) (*WeeklyReport, *domain.OrgUnit, error) {
+func loadReport(ctx context.Context, q querier, id int64) (*domain.WeeklyReport, *domain.OrgUnit, error) {
 	x, err := scanReport(q.QueryRowContext(ctx, `SELECT `+reportCols+reportFrom+` WHERE r.id = $1`, id))
 	if err != nil {
 		return nil, nil, notFound(err, "周报")
@@ -251,7 +184,7 @@ func (d *DB) resolveDeadline(ctx context.Context, q querier, camp *domain.Campai
 // PrepareReport opens (or returns) a town's report for a deadline: the town
 // officer, the head or the district office prepares it. created is false
 // when the town already had a report for that deadline; it is returned as is.
-func (d *DB) PrepareReport(ctx context.Context, a *domain.Actor, in ReportInput) (*WeeklyReport, bool, error) {
+func (d *DB) PrepareReport(ctx context.Context, a *domain.Actor, in ReportInput) (*domain.WeeklyReport, bool, error) {
 	if err := domain.Authorize(a, domain.ActRead, nil, ""); err != nil {
 		return nil, false, err
 	}
@@ -263,7 +196,7 @@ func (d *DB) PrepareReport(ctx context.Context, a *domain.Actor, in ReportInput)
 	if err != nil {
 		return nil, false, err
 	}
-	var out *WeeklyReport
+	var out *domain.WeeklyReport
 	created := false
 	err = d.write(ctx, a, func(tx *Tx) error {
 		deadline, err := d.resolveDeadline(ctx, tx.tx, camp, in.Deadline)
@@ -279,12 +212,12 @@ func (d *DB) PrepareReport(ctx context.Context, a *domain.Actor, in ReportInput)
 			return fmt.Errorf("existing report: %w", err)
 		}
 		id, err := tx.insert(`INSERT INTO weekly_reports (campaign_id, org_id, deadline, status, version, created_by, created_at, updated_at)
-			VALUES ($1, $2, $3, $4, 1, $5, $6, $6) RETURNING id`, camp.ID, town.ID, ts(deadline), ReportDraft, tx.actorRef(), ts(tx.now))
+			VALUES ($1, $2, $3, $4, 1, $5, $6, $6) RETURNING id`, camp.ID, town.ID, ts(deadline), domain.ReportDraft, tx.actorRef(), ts(tx.now))
 		if err != nil {
 			return fmt.Errorf("insert report: %w", err)
 		}
-		out = &WeeklyReport{ID: id, CampaignID: camp.ID, OrgID: town.ID, OrgName: town.Name, Deadline: deadline,
-			Status: ReportDraft, Version: 1}
+		out = &domain.WeeklyReport{ID: id, CampaignID: camp.ID, OrgID: town.ID, OrgName: town.Name, Deadline: deadline,
+			Status: domain.ReportDraft, Version: 1}
 		created = true
 		if err := tx.reportEvent(id, "prepare", "", 1); err != nil {
 			return err
@@ -309,10 +242,10 @@ func (tx *Tx) reportEvent(reportID int64, action, reason string, version int64) 
 
 // liveForms computes what a town would submit now: its 附件2 row (through
 // Summary's aggregation) and its 附件1 rows, with the validation results.
-func (d *DB) liveForms(ctx context.Context, q querier, camp *domain.Campaign, town *domain.OrgUnit, now time.Time) (domain.Summary, []*domain.Case, ReportValidation, error) {
+func (d *DB) liveForms(ctx context.Context, q querier, camp *domain.Campaign, town *domain.OrgUnit, now time.Time) (domain.Summary, []*domain.Case, domain.ReportValidation, error) {
 	s, err := d.summarize(ctx, q, camp, town, false)
 	if err != nil {
-		return domain.Summary{}, nil, ReportValidation{}, err
+		return domain.Summary{}, nil, domain.ReportValidation{}, err
 	}
 	problems := []*domain.Case{}
 	var iterErr error
@@ -325,9 +258,9 @@ func (d *DB) liveForms(ctx context.Context, q querier, camp *domain.Campaign, to
 		return true
 	})
 	if iterErr != nil {
-		return domain.Summary{}, nil, ReportValidation{}, iterErr
+		return domain.Summary{}, nil, domain.ReportValidation{}, iterErr
 	}
-	return s, problems, validateReport(s.Rows[0], problems, camp, now, d.zone), nil
+	return s, problems, domain.ValidateReport(s.Rows[0], problems, camp, now, d.zone), nil
 }
 
 // TownPreview computes a town's forms and their validation as they would be
@@ -341,37 +274,12 @@ func (d *DB) TownPreview(ctx context.Context, a *domain.Actor, campaignID, townI
 	if err != nil {
 		return nil, err
 	}
-	out := &ReportDetail{WeeklyReport: &WeeklyReport{CampaignID: camp.ID, OrgID: town.ID, OrgName: town.Name}, Live: true}
+	out := &ReportDetail{WeeklyReport: &domain.WeeklyReport{CampaignID: camp.ID, OrgID: town.ID, OrgName: town.Name}, Live: true}
 	out.Summary, out.Problems, out.Validation, err = d.liveForms(ctx, d.db, camp, town, d.clock.Now())
 	if err != nil {
 		return nil, err
 	}
 	return out, nil
-}
-
-// validateReport runs DESIGN.md §3's rules over a report: the town's 附件2
-// row (domain.ValidateSummary) and every 附件1 row (domain.ValidateCase).
-func validateReport(row domain.SummaryRow, problems []*domain.Case, camp *domain.Campaign, now time.Time, loc *time.Location) ReportValidation {
-	v := ReportValidation{Errors: []ReportFinding{}, Warnings: []ReportFinding{}}
-	errs, warns := domain.ValidateSummary(row)
-	for _, e := range errs {
-		v.Errors = append(v.Errors, ReportFinding{Warning: e})
-	}
-	for _, w := range warns {
-		v.Warnings = append(v.Warnings, ReportFinding{Warning: w})
-	}
-	for _, c := range problems {
-		errs, warns := domain.ValidateCase(c, camp, now, loc)
-		for _, e := range errs {
-			e.Message = c.ProblemNo + "：" + e.Message
-			v.Errors = append(v.Errors, ReportFinding{Warning: e, CaseID: c.ID, ProblemNo: c.ProblemNo})
-		}
-		for _, w := range warns {
-			w.Message = c.ProblemNo + "：" + w.Message
-			v.Warnings = append(v.Warnings, ReportFinding{Warning: w, CaseID: c.ID, ProblemNo: c.ProblemNo})
-		}
-	}
-	return v
 }
 
 // frozenCase is a 附件1 row as a snapshot keeps it: the case's fields and
@@ -411,10 +319,10 @@ func (d *DB) Report(ctx context.Context, a *domain.Actor, id int64) (*ReportDeta
 		out.Summary = domain.Summary{Rows: []domain.SummaryRow{row}, Total: domain.TotalOf([]domain.SummaryRow{row})}
 	}
 	if out.Validation.Errors == nil {
-		out.Validation.Errors = []ReportFinding{}
+		out.Validation.Errors = []domain.ReportFinding{}
 	}
 	if out.Validation.Warnings == nil {
-		out.Validation.Warnings = []ReportFinding{}
+		out.Validation.Warnings = []domain.ReportFinding{}
 	}
 	if out.Events, err = d.reportEvents(ctx, id); err != nil {
 		return nil, err
@@ -490,7 +398,7 @@ func (d *DB) authorizeSubmit(ctx context.Context, a *domain.Actor, town *domain.
 		return "", err
 	}
 	if a.Role() != domain.RoleTownHead {
-		return ProxySubmission, nil
+		return domain.ProxySubmission, nil
 	}
 	return "", nil
 }
@@ -505,7 +413,7 @@ func (d *DB) authorizeSubmit(ctx context.Context, a *domain.Actor, town *domain.
 // kept through returns and resubmissions. Accept (district office) takes a
 // submitted report; return (district office, reason required) takes a
 // submitted or accepted one back to the town.
-func (d *DB) ReportAction(ctx context.Context, a *domain.Actor, id int64, in ReportActionInput) (*WeeklyReport, error) {
+func (d *DB) ReportAction(ctx context.Context, a *domain.Actor, id int64, in ReportActionInput) (*domain.WeeklyReport, error) {
 	in.Action, in.Reason = strings.TrimSpace(in.Action), strings.TrimSpace(in.Reason)
 	x, town, err := loadReport(ctx, d.db, id)
 	if err != nil {
@@ -520,18 +428,18 @@ func (d *DB) ReportAction(ctx context.Context, a *domain.Actor, id int64, in Rep
 	}
 	submitFor := ""
 	switch in.Action {
-	case ReportSubmit:
+	case domain.ReportSubmit:
 		if submitFor, err = d.authorizeSubmit(ctx, a, town, d.clock.Now()); err != nil {
 			return nil, err
 		}
-	case ReportAccept, ReportReturn:
+	case domain.ReportAccept, domain.ReportReturn:
 		if err := domain.Authorize(a, domain.ActReviewReport, town, "周报"); err != nil {
 			return nil, err
 		}
 	default:
 		return nil, domain.Invalid("action", "操作应为 submit、accept 或 return")
 	}
-	var out *WeeklyReport
+	var out *domain.WeeklyReport
 	err = d.write(ctx, a, func(tx *Tx) error {
 		before, _, err := loadReport(ctx, tx.tx, id)
 		if err != nil {
@@ -540,28 +448,23 @@ func (d *DB) ReportAction(ctx context.Context, a *domain.Actor, id int64, in Rep
 		if in.Version != 0 && in.Version != before.Version {
 			return errStale("周报", before.Version)
 		}
+		// What the report's state allows is the domain's rule (domain/report.go).
+		if _, err := domain.CheckReportAction(before, in.Action, in.Reason, tx.now, d.zone); err != nil {
+			return err
+		}
 		after := *before
 		after.Version = before.Version + 1
 		switch in.Action {
-		case ReportSubmit:
+		case domain.ReportSubmit:
 			if err := d.submit(ctx, tx, camp, town, &after, in.Reason, submitFor); err != nil {
 				return err
 			}
-		case ReportAccept:
-			if before.Status != ReportSubmitted {
-				return wrongReportState(before.Status, "接收")
-			}
-			after.Status, after.ReviewedByName, after.ReviewedAt = ReportAccepted, tx.actor.User.DisplayName, &tx.now
+		case domain.ReportAccept:
+			after.Status, after.ReviewedByName, after.ReviewedAt = domain.ReportAccepted, tx.actor.User.DisplayName, &tx.now
 			_, err = tx.exec(`UPDATE weekly_reports SET status = $1, reviewed_by_name = $2, reviewed_at = $3, version = $4, updated_at = $3
 				WHERE id = $5`, after.Status, after.ReviewedByName, ts(tx.now), after.Version, id)
-		case ReportReturn:
-			if before.Status != ReportSubmitted && before.Status != ReportAccepted {
-				return wrongReportState(before.Status, "退回")
-			}
-			if in.Reason == "" {
-				return domain.Invalid("reason", "退回周报须说明原因")
-			}
-			after.Status, after.ReturnReason = ReportReturned, in.Reason
+		case domain.ReportReturn:
+			after.Status, after.ReturnReason = domain.ReportReturned, in.Reason
 			after.ReviewedByName, after.ReviewedAt = tx.actor.User.DisplayName, &tx.now
 			_, err = tx.exec(`UPDATE weekly_reports SET status = $1, return_reason = $2, reviewed_by_name = $3, reviewed_at = $4,
 				version = $5, updated_at = $4 WHERE id = $6`, after.Status, in.Reason, after.ReviewedByName, ts(tx.now), after.Version, id)
@@ -581,20 +484,9 @@ func (d *DB) ReportAction(ctx context.Context, a *domain.Actor, id int64, in Rep
 	return out, nil
 }
 
-func wrongReportState(status, verb string) error {
-	return &domain.Error{Code: domain.ECONFLICT, Field: "status",
-		Message: fmt.Sprintf("周报处于“%s”状态，不能%s", ReportStatusNames[status], verb)}
-}
-
 // submit freezes the town's forms into r inside tx.
-func (d *DB) submit(ctx context.Context, tx *Tx, camp *domain.Campaign, town *domain.OrgUnit, r *WeeklyReport, reason, submitFor string) error {
-	if r.Status != ReportDraft && r.Status != ReportReturned {
-		return wrongReportState(r.Status, "再次报送")
-	}
+func (d *DB) submit(ctx context.Context, tx *Tx, camp *domain.Campaign, town *domain.OrgUnit, r *domain.WeeklyReport, reason, submitFor string) error {
 	first := r.FirstSubmittedAt == nil
-	if first && !domain.OnTime(tx.now, r.Deadline) && reason == "" {
-		return domain.Invalid("reason", "已超过报送截止时间（%s），请说明迟报原因", r.Deadline.In(d.zone).Format("2006-01-02 15:04"))
-	}
 	s, problems, v, err := d.liveForms(ctx, tx.tx, camp, town, tx.now)
 	if err != nil {
 		return err
@@ -617,7 +509,7 @@ func (d *DB) submit(ctx context.Context, tx *Tx, camp *domain.Campaign, town *do
 			r.LateReason = reason
 		}
 	}
-	r.Status, r.SubmittedAt = ReportSubmitted, &tx.now
+	r.Status, r.SubmittedAt = domain.ReportSubmitted, &tx.now
 	r.SubmittedByName, r.SubmittedFor = tx.actor.User.DisplayName, submitFor
 	_, err = tx.exec(`UPDATE weekly_reports SET status = $1, first_submitted_at = $2, submitted_at = $3, on_time = $4,
 		late_reason = $5, submitted_by = $6, submitted_by_name = $7, submitted_for = $8, summary = $9, problems = $10,
@@ -641,7 +533,7 @@ type ReportList struct {
 	Org       *domain.OrgUnit
 	Towns     []*domain.OrgUnit
 	Deadlines []time.Time // the campaign's deadlines (overrides applied)
-	Items     []*WeeklyReport
+	Items     []*domain.WeeklyReport
 }
 
 // Reports lists the weekly reports of the towns under a unit in the actor's
@@ -678,7 +570,7 @@ func (d *DB) Reports(ctx context.Context, a *domain.Actor, f ReportFilter) (*Rep
 		org int64
 		dl  string
 	}
-	stored := map[key]*WeeklyReport{}
+	stored := map[key]*domain.WeeklyReport{}
 	var w sqlWhere
 	w.add(`r.campaign_id = $?`, camp.ID)
 	w.add(`o.path LIKE $?`, org.Path+"%")
@@ -723,7 +615,7 @@ func (d *DB) Reports(ctx context.Context, a *domain.Actor, f ReportFilter) (*Rep
 	}
 
 	now := d.clock.Now()
-	out := &ReportList{Campaign: camp, Org: org, Towns: towns, Deadlines: deadlines, Items: []*WeeklyReport{}}
+	out := &ReportList{Campaign: camp, Org: org, Towns: towns, Deadlines: deadlines, Items: []*domain.WeeklyReport{}}
 	for i := len(want) - 1; i >= 0; i-- {
 		dl := want[i].UTC()
 		passed := !now.Before(dl)
@@ -741,14 +633,14 @@ func (d *DB) Reports(ctx context.Context, a *domain.Actor, f ReportFilter) (*Rep
 				if x != nil {
 					id = x.ID
 				}
-				x = &WeeklyReport{ID: id, CampaignID: camp.ID, OrgID: t.ID, OrgName: t.Name, Deadline: dl,
-					Status: ReportExempt, ExemptReason: reason}
+				x = &domain.WeeklyReport{ID: id, CampaignID: camp.ID, OrgID: t.ID, OrgName: t.Name, Deadline: dl,
+					Status: domain.ReportExempt, ExemptReason: reason}
 			case passed:
 				id := int64(0)
 				if x != nil {
 					id = x.ID
 				}
-				x = &WeeklyReport{ID: id, CampaignID: camp.ID, OrgID: t.ID, OrgName: t.Name, Deadline: dl, Status: ReportMissing}
+				x = &domain.WeeklyReport{ID: id, CampaignID: camp.ID, OrgID: t.ID, OrgName: t.Name, Deadline: dl, Status: domain.ReportMissing}
 			}
 			if x != nil {
 				out.Items = append(out.Items, x)
@@ -768,7 +660,7 @@ type MergedReport struct {
 	Deadline time.Time
 	Summary  domain.Summary
 	Problems []*domain.Case
-	Reports  []*WeeklyReport // the reports merged, in the same order
+	Reports  []*domain.WeeklyReport // the reports merged, in the same order
 }
 
 // MergedReports rolls up the submitted snapshots of the towns under a unit
@@ -794,13 +686,13 @@ func (d *DB) MergedReports(ctx context.Context, a *domain.Actor, campaignID, org
 	if err != nil {
 		return nil, err
 	}
-	out := &MergedReport{Campaign: camp, Org: org, Deadline: deadline.UTC(), Problems: []*domain.Case{}, Reports: []*WeeklyReport{}}
+	out := &MergedReport{Campaign: camp, Org: org, Deadline: deadline.UTC(), Problems: []*domain.Case{}, Reports: []*domain.WeeklyReport{}}
 	byTown := map[int64]int{}
 	for i, t := range towns {
 		byTown[t.ID] = i
 	}
 	type snap struct {
-		r        *WeeklyReport
+		r        *domain.WeeklyReport
 		row      domain.SummaryRow
 		problems []*domain.Case
 	}

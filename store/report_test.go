@@ -35,7 +35,7 @@ func newReportFixture(t *testing.T, dialect store.Dialect) *caseFixture {
 	return f
 }
 
-func (f *caseFixture) prepare(t *testing.T, user, town string, deadline time.Time) *store.WeeklyReport {
+func (f *caseFixture) prepare(t *testing.T, user, town string, deadline time.Time) *domain.WeeklyReport {
 	t.Helper()
 	r, _, err := f.db.PrepareReport(context.Background(), f.as[user], store.ReportInput{OrgID: f.orgs[town].ID, Deadline: deadline})
 	if err != nil {
@@ -44,7 +44,7 @@ func (f *caseFixture) prepare(t *testing.T, user, town string, deadline time.Tim
 	return r
 }
 
-func (f *caseFixture) act(t *testing.T, user string, id int64, action, reason string) *store.WeeklyReport {
+func (f *caseFixture) act(t *testing.T, user string, id int64, action, reason string) *domain.WeeklyReport {
 	t.Helper()
 	r, err := f.db.ReportAction(context.Background(), f.as[user], id, store.ReportActionInput{Action: action, Reason: reason})
 	if err != nil {
@@ -53,13 +53,13 @@ func (f *caseFixture) act(t *testing.T, user string, id int64, action, reason st
 	return r
 }
 
-func listStatus(t *testing.T, f *caseFixture, user string, deadline time.Time) map[string]*store.WeeklyReport {
+func listStatus(t *testing.T, f *caseFixture, user string, deadline time.Time) map[string]*domain.WeeklyReport {
 	t.Helper()
 	l, err := f.db.Reports(context.Background(), f.as[user], store.ReportFilter{Deadline: deadline})
 	if err != nil {
 		t.Fatal(err)
 	}
-	out := map[string]*store.WeeklyReport{}
+	out := map[string]*domain.WeeklyReport{}
 	for _, x := range l.Items {
 		out[x.OrgName] = x
 	}
@@ -75,15 +75,15 @@ func TestReport_DeadlineBoundaryOnTimeLateMissing(t *testing.T) {
 		// 16:59:59: the default deadline is this Wednesday's; submitted now it is on time.
 		f.clock.T = week1014.Add(-time.Second)
 		r, created, err := f.db.PrepareReport(ctx, f.as["wx_officer"], store.ReportInput{})
-		if err != nil || !created || !r.Deadline.Equal(week1014) || r.Status != store.ReportDraft {
+		if err != nil || !created || !r.Deadline.Equal(week1014) || r.Status != domain.ReportDraft {
 			t.Fatalf("prepare: %+v %v %v", r, created, err)
 		}
 		again, created, err := f.db.PrepareReport(ctx, f.as["wx_head"], store.ReportInput{Deadline: week1014})
 		if err != nil || created || again.ID != r.ID {
 			t.Fatalf("second prepare: %+v %v %v", again, created, err)
 		}
-		got := f.act(t, "wx_head", r.ID, store.ReportSubmit, "")
-		if got.Status != store.ReportSubmitted || got.OnTime == nil || !*got.OnTime || !got.FirstSubmittedAt.Equal(f.clock.T) {
+		got := f.act(t, "wx_head", r.ID, domain.ReportSubmit, "")
+		if got.Status != domain.ReportSubmitted || got.OnTime == nil || !*got.OnTime || !got.FirstSubmittedAt.Equal(f.clock.T) {
 			t.Fatalf("submitted at 16:59:59: %+v", got)
 		}
 
@@ -95,25 +95,25 @@ func TestReport_DeadlineBoundaryOnTimeLateMissing(t *testing.T) {
 		}
 		// The deadline passed: every town without a submitted report is missing at once.
 		st := listStatus(t, f, "district", week1014)
-		if len(st) != 9 || st["五星街道"].Status != store.ReportSubmitted || st["永红街道"].Status != store.ReportMissing ||
-			st["永红街道"].ID != 0 || st["新闸街道"].Status != store.ReportMissing {
+		if len(st) != 9 || st["五星街道"].Status != domain.ReportSubmitted || st["永红街道"].Status != domain.ReportMissing ||
+			st["永红街道"].ID != 0 || st["新闸街道"].Status != domain.ReportMissing {
 			t.Fatalf("statuses at 17:00:00: %v", st)
 		}
 		late := f.prepare(t, "yh_officer", "永红街道", week1014)
-		if st := listStatus(t, f, "district", week1014); st["永红街道"].Status != store.ReportMissing || st["永红街道"].ID != late.ID {
+		if st := listStatus(t, f, "district", week1014); st["永红街道"].Status != domain.ReportMissing || st["永红街道"].ID != late.ID {
 			t.Fatalf("an unsubmitted draft is still missing: %+v", st["永红街道"])
 		}
-		_, err = f.db.ReportAction(ctx, f.as["yh_head"], late.ID, store.ReportActionInput{Action: store.ReportSubmit})
+		_, err = f.db.ReportAction(ctx, f.as["yh_head"], late.ID, store.ReportActionInput{Action: domain.ReportSubmit})
 		wantCode(t, err, domain.EINVALID)
 		if domain.ErrorField(err) != "reason" {
 			t.Fatalf("field = %q", domain.ErrorField(err))
 		}
-		got = f.act(t, "yh_head", late.ID, store.ReportSubmit, "系统故障")
+		got = f.act(t, "yh_head", late.ID, domain.ReportSubmit, "系统故障")
 		if got.OnTime == nil || *got.OnTime || got.LateReason != "系统故障" {
 			t.Fatalf("late submission: %+v", got)
 		}
 		st = listStatus(t, f, "district", week1014)
-		if st["永红街道"].Status != store.ReportSubmitted || *st["永红街道"].OnTime || !*st["五星街道"].OnTime {
+		if st["永红街道"].Status != domain.ReportSubmitted || *st["永红街道"].OnTime || !*st["五星街道"].OnTime {
 			t.Fatalf("after late submission: %+v", st["永红街道"])
 		}
 		// A town officer sees only their own town.
@@ -121,7 +121,7 @@ func TestReport_DeadlineBoundaryOnTimeLateMissing(t *testing.T) {
 			t.Fatalf("town officer's list: %v", st)
 		}
 		// Next week's deadline has not passed: no missing rows yet, only the draft.
-		if st := listStatus(t, f, "district", week1021); len(st) != 1 || st["永红街道"].Status != store.ReportDraft {
+		if st := listStatus(t, f, "district", week1021); len(st) != 1 || st["永红街道"].Status != domain.ReportDraft {
 			t.Fatalf("next week: %v", st)
 		}
 		verifyAudit(t, f.db)
@@ -139,7 +139,7 @@ func TestReport_SubmittedSnapshotNeverChanges_ResubmissionKeepsFirstTime(t *test
 		if err != nil || !detail.Live || len(detail.Problems) != 1 || detail.Summary.Rows[0].Problems != 1 {
 			t.Fatalf("draft detail: %+v %v", detail, err)
 		}
-		first := f.act(t, "wx_head", r.ID, store.ReportSubmit, "")
+		first := f.act(t, "wx_head", r.ID, domain.ReportSubmit, "")
 
 		// The case changes after submission: the snapshot does not.
 		f.clock.T = f.clock.T.Add(time.Hour)
@@ -158,28 +158,28 @@ func TestReport_SubmittedSnapshotNeverChanges_ResubmissionKeepsFirstTime(t *test
 		}
 
 		// Duplicate submit: 409. Wrong roles: 403; another town's officer: 404.
-		_, err = f.db.ReportAction(ctx, f.as["wx_head"], r.ID, store.ReportActionInput{Action: store.ReportSubmit})
+		_, err = f.db.ReportAction(ctx, f.as["wx_head"], r.ID, store.ReportActionInput{Action: domain.ReportSubmit})
 		wantCode(t, err, domain.ECONFLICT)
-		_, err = f.db.ReportAction(ctx, f.as["wx_officer"], r.ID, store.ReportActionInput{Action: store.ReportSubmit})
+		_, err = f.db.ReportAction(ctx, f.as["wx_officer"], r.ID, store.ReportActionInput{Action: domain.ReportSubmit})
 		wantCode(t, err, domain.EFORBIDDEN)
-		_, err = f.db.ReportAction(ctx, f.as["wx_head"], r.ID, store.ReportActionInput{Action: store.ReportAccept})
+		_, err = f.db.ReportAction(ctx, f.as["wx_head"], r.ID, store.ReportActionInput{Action: domain.ReportAccept})
 		wantCode(t, err, domain.EFORBIDDEN)
-		_, err = f.db.ReportAction(ctx, f.as["yh_officer"], r.ID, store.ReportActionInput{Action: store.ReportSubmit})
+		_, err = f.db.ReportAction(ctx, f.as["yh_officer"], r.ID, store.ReportActionInput{Action: domain.ReportSubmit})
 		wantCode(t, err, domain.ENOTFOUND)
 		_, err = f.db.Report(ctx, f.as["yh_officer"], r.ID)
 		wantCode(t, err, domain.ENOTFOUND)
 
 		// Accept, then return (reason required), then resubmit after the deadline: no late reason
 		// needed, a new snapshot, the first submission time and on_time kept.
-		f.act(t, "district", r.ID, store.ReportAccept, "")
-		_, err = f.db.ReportAction(ctx, f.as["district"], r.ID, store.ReportActionInput{Action: store.ReportReturn})
+		f.act(t, "district", r.ID, domain.ReportAccept, "")
+		_, err = f.db.ReportAction(ctx, f.as["district"], r.ID, store.ReportActionInput{Action: domain.ReportReturn})
 		wantCode(t, err, domain.EINVALID)
-		ret := f.act(t, "district", r.ID, store.ReportReturn, "罚款数据有误")
-		if ret.Status != store.ReportReturned || ret.ReturnReason != "罚款数据有误" {
+		ret := f.act(t, "district", r.ID, domain.ReportReturn, "罚款数据有误")
+		if ret.Status != domain.ReportReturned || ret.ReturnReason != "罚款数据有误" {
 			t.Fatalf("returned: %+v", ret)
 		}
 		f.clock.T = week1014.Add(2 * time.Hour)
-		again := f.act(t, "wx_head", r.ID, store.ReportSubmit, "")
+		again := f.act(t, "wx_head", r.ID, domain.ReportSubmit, "")
 		if !again.FirstSubmittedAt.Equal(*first.FirstSubmittedAt) || !*again.OnTime || !again.SubmittedAt.Equal(f.clock.T) {
 			t.Fatalf("resubmitted: %+v (first %v)", again, first.FirstSubmittedAt)
 		}
@@ -200,12 +200,12 @@ func TestReport_SubmittedSnapshotNeverChanges_ResubmissionKeepsFirstTime(t *test
 			t.Fatal(err)
 		}
 		wx2 := f.prepare(t, "wx_officer", "五星街道", week1021)
-		if got := f.act(t, "wx_officer", wx2.ID, store.ReportSubmit, ""); got.SubmittedFor != "wx_head" || got.SubmittedByName != "wx_officer" {
+		if got := f.act(t, "wx_officer", wx2.ID, domain.ReportSubmit, ""); got.SubmittedFor != "wx_head" || got.SubmittedByName != "wx_officer" {
 			t.Fatalf("delegated submission: %+v", got)
 		}
 		// 代报 by the district office is recorded as such.
 		yh := f.prepare(t, "district", "永红街道", week1021)
-		if got := f.act(t, "district", yh.ID, store.ReportSubmit, ""); got.SubmittedFor != store.ProxySubmission {
+		if got := f.act(t, "district", yh.ID, domain.ReportSubmit, ""); got.SubmittedFor != domain.ProxySubmission {
 			t.Fatalf("代报: %+v", got)
 		}
 		verifyAudit(t, f.db)
@@ -226,7 +226,7 @@ func TestReport_ValidationErrorBlocksSubmission(t *testing.T) {
 		if err != nil || len(d.Validation.Errors) != 1 || d.Validation.Errors[0].ProblemNo != c.ProblemNo {
 			t.Fatalf("live validation: %+v %v", d.Validation, err)
 		}
-		_, err = f.db.ReportAction(ctx, f.as["wx_head"], r.ID, store.ReportActionInput{Action: store.ReportSubmit})
+		_, err = f.db.ReportAction(ctx, f.as["wx_head"], r.ID, store.ReportActionInput{Action: domain.ReportSubmit})
 		wantCode(t, err, domain.ECONFLICT)
 		if domain.ErrorField(err) != "validation" || !strings.Contains(domain.ErrorMessage(err), c.ProblemNo) {
 			t.Fatalf("error %v", err)
@@ -277,7 +277,7 @@ func TestReport_ExemptionAndMovedDeadline(t *testing.T) {
 		if next, _, _ := f.db.PrepareReport(ctx, f.as["yh_officer"], store.ReportInput{}); !next.Deadline.Equal(moved) {
 			t.Fatalf("next deadline = %v", next.Deadline)
 		}
-		if got := f.act(t, "wx_head", early.ID, store.ReportSubmit, ""); !*got.OnTime {
+		if got := f.act(t, "wx_head", early.ID, domain.ReportSubmit, ""); !*got.OnTime {
 			t.Fatalf("on time under the moved deadline: %+v", got)
 		}
 
@@ -298,8 +298,8 @@ func TestReport_ExemptionAndMovedDeadline(t *testing.T) {
 
 		f.clock.T = moved
 		st := listStatus(t, f, "district", moved)
-		if st["北港街道"].Status != store.ReportExempt || st["五星街道"].Status != store.ReportSubmitted ||
-			st["永红街道"].Status != store.ReportMissing || st["北港街道"].ExemptReason != in.Reason {
+		if st["北港街道"].Status != domain.ReportExempt || st["五星街道"].Status != domain.ReportSubmitted ||
+			st["永红街道"].Status != domain.ReportMissing || st["北港街道"].ExemptReason != in.Reason {
 			t.Fatalf("statuses: 北港 %+v 五星 %+v 永红 %+v", st["北港街道"], st["五星街道"], st["永红街道"])
 		}
 		verifyAudit(t, f.db)
@@ -321,11 +321,11 @@ func TestMergedReports_RollUpOfSubmittedSnapshots(t *testing.T) {
 		f.mustCase(t, "district", k)
 		for _, x := range []struct{ head, town string }{{"yh_head", "永红街道"}, {"wx_head", "五星街道"}, {"kfq_head", "钟楼经济开发区"}} {
 			r := f.prepare(t, x.head, x.town, week1014)
-			f.act(t, x.head, r.ID, store.ReportSubmit, "")
+			f.act(t, x.head, r.ID, domain.ReportSubmit, "")
 		}
 		// A returned report is not part of the roll-up.
 		kfq := listStatus(t, f, "district", week1014)["钟楼经济开发区"]
-		f.act(t, "district", kfq.ID, store.ReportReturn, "重新核对")
+		f.act(t, "district", kfq.ID, domain.ReportReturn, "重新核对")
 		m, err := f.db.MergedReports(ctx, f.as["district"], 0, 0, week1014)
 		if err != nil {
 			t.Fatal(err)

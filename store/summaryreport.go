@@ -180,7 +180,7 @@ func (d *DB) SignFinalSummary(ctx context.Context, a *domain.Actor, id int64) (*
 	if err != nil {
 		return nil, err
 	}
-	if signFor == ProxySubmission {
+	if signFor == domain.ProxySubmission {
 		// The sign-off is the town head's own: nobody signs it for the town.
 		return nil, domain.Forbidden()
 	}

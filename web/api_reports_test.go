@@ -112,7 +112,7 @@ func TestAPIWeeklyReports_SubmitReviewListAndMergedExport(t *testing.T) {
 		e.reportCase("yh_officer", map[string]any{"unit_name": "乙", "fine_fen": 1, "case_filed": true})
 
 		// Monday 10:00: the default deadline is Wednesday 2020-10-14 17:00.
-		var rep store.WeeklyReport
+		var rep domain.WeeklyReport
 		e.do("wx_officer", "POST", "/api/v1/weekly-reports", map[string]any{}).want(http.StatusCreated).decode(&rep)
 		if rep.Status != "draft" || !rep.Deadline.Equal(mustTime("2020-10-14T17:00:00+08:00")) {
 			t.Fatalf("draft %+v", rep)
@@ -148,18 +148,18 @@ func TestAPIWeeklyReports_SubmitReviewListAndMergedExport(t *testing.T) {
 		e.clock.T = mustTime("2020-10-14T17:00:00+08:00")
 		dl := url.QueryEscape("2020-10-14T17:00:00+08:00")
 		var l struct {
-			Items []store.WeeklyReport
+			Items []domain.WeeklyReport
 			Total int
 		}
 		e.do("district", "GET", "/api/v1/weekly-reports?deadline="+dl, nil).want(http.StatusOK).decode(&l)
-		byName := map[string]store.WeeklyReport{}
+		byName := map[string]domain.WeeklyReport{}
 		for _, x := range l.Items {
 			byName[x.OrgName] = x
 		}
 		if l.Total != 9 || byName["五星街道"].Status != "submitted" || byName["永红街道"].Status != "missing" || byName["永红街道"].ID != 0 {
 			t.Fatalf("list %+v", l)
 		}
-		var yh store.WeeklyReport
+		var yh domain.WeeklyReport
 		e.do("yh_officer", "POST", "/api/v1/weekly-reports", map[string]any{"deadline": "2020-10-14T09:00:00Z"}).want(http.StatusCreated).decode(&yh)
 		yid := fmtInt(yh.ID)
 		e.do("yh_head", "POST", "/api/v1/weekly-reports/"+yid+"/actions", map[string]any{"action": "submit"}).wantError(http.StatusBadRequest, "reason")
@@ -254,7 +254,7 @@ func TestReportPages_RenderForEachRoleAndLanguage(t *testing.T) {
 	e := newEnv(t, store.SQLite)
 	e.reportCampaign()
 	e.reportCase("wx_officer", map[string]any{"unit_name": "甲", "fine_fen": 123450, "case_filed": true})
-	var rep store.WeeklyReport
+	var rep domain.WeeklyReport
 	e.do("wx_officer", "POST", "/api/v1/weekly-reports", map[string]any{}).want(http.StatusCreated).decode(&rep)
 	e.do("wx_head", "POST", "/api/v1/weekly-reports/"+fmtInt(rep.ID)+"/actions", map[string]any{"action": "submit"}).want(http.StatusOK)
 	e.do("yh_officer", "POST", "/api/v1/weekly-reports", map[string]any{}).want(http.StatusCreated)

@@ -36,7 +36,7 @@ type reportCell struct {
 }
 
 // cellOf says how a report's status shows in the matrix.
-func cellOf(x *store.WeeklyReport) reportCell {
+func cellOf(x *domain.WeeklyReport) reportCell {
 	if x == nil {
 		return reportCell{Label: "rpt.cell.none"}
 	}
@@ -46,23 +46,23 @@ func cellOf(x *store.WeeklyReport) reportCell {
 	}
 	late := x.OnTime != nil && !*x.OnTime
 	switch x.Status {
-	case store.ReportSubmitted:
+	case domain.ReportSubmitted:
 		c.Label, c.Class = "rpt.cell.on_time", "ok"
 		if late {
 			c.Label, c.Class = "rpt.cell.late", "warn"
 		}
-	case store.ReportAccepted:
+	case domain.ReportAccepted:
 		c.Label, c.Class = "rpt.cell.accepted", "ok"
 		if late {
 			c.Label, c.Class = "rpt.cell.accepted_late", "warn"
 		}
-	case store.ReportReturned:
+	case domain.ReportReturned:
 		c.Label, c.Class, c.Title = "rpt.cell.returned", "bad", x.ReturnReason
-	case store.ReportMissing:
+	case domain.ReportMissing:
 		c.Label, c.Class = "rpt.cell.missing", "bad"
-	case store.ReportExempt:
+	case domain.ReportExempt:
 		c.Label, c.Title = "rpt.cell.exempt", x.ExemptReason
-	case store.ReportDraft:
+	case domain.ReportDraft:
 		c.Label = "rpt.cell.draft"
 	}
 	return c
@@ -86,7 +86,7 @@ type matrixRow struct {
 
 // townRow is one town's line for the selected week on the district page.
 type townRow struct {
-	Report   *store.WeeklyReport
+	Report   *domain.WeeklyReport
 	Cell     reportCell
 	Activity store.TownWeek
 }
@@ -105,7 +105,7 @@ type reportsData struct {
 	Town      *domain.OrgUnit
 	Report    *store.ReportDetail // nil before it is prepared
 	Live      *store.ReportDetail // the forms as they would be submitted now
-	History   []*store.WeeklyReport
+	History   []*domain.WeeklyReport
 	CanSubmit bool
 	Final     *store.FinalSummary
 
@@ -248,10 +248,10 @@ func (s *Server) districtReports(r *http.Request, a *domain.Actor, d *reportsDat
 			d.Columns = append(d.Columns, wk)
 		}
 	}
-	cells := map[int64]map[string]*store.WeeklyReport{}
+	cells := map[int64]map[string]*domain.WeeklyReport{}
 	for _, x := range list.Items {
 		if cells[x.OrgID] == nil {
-			cells[x.OrgID] = map[string]*store.WeeklyReport{}
+			cells[x.OrgID] = map[string]*domain.WeeklyReport{}
 		}
 		cells[x.OrgID][string(domain.DateOf(x.Deadline, shanghai))] = x
 	}
@@ -419,9 +419,9 @@ func (s *Server) reportsAction(w http.ResponseWriter, r *http.Request, a *domain
 func (s *Server) reportsProxy(w http.ResponseWriter, r *http.Request, a *domain.Actor) error {
 	dl, err := s.deadlineParam(r.Context(), a, 0, r.FormValue("deadline"))
 	if err == nil {
-		var rep *store.WeeklyReport
+		var rep *domain.WeeklyReport
 		if rep, _, err = s.db.PrepareReport(r.Context(), a, store.ReportInput{OrgID: formID(r, "org_id"), Deadline: dl}); err == nil {
-			_, err = s.db.ReportAction(r.Context(), a, rep.ID, store.ReportActionInput{Action: store.ReportSubmit, Reason: r.FormValue("reason")})
+			_, err = s.db.ReportAction(r.Context(), a, rep.ID, store.ReportActionInput{Action: domain.ReportSubmit, Reason: r.FormValue("reason")})
 		}
 	}
 	return s.afterPost(w, r, a, err, "rpt.flash.submit")
@@ -483,7 +483,7 @@ func (v view) T(key string, args ...any) string { return v.p.T(key, args...) }
 func (reportsData) View(p *pageData, v any) view { return view{p: p, V: v} }
 
 // Cell says how a report shows in the matrix and the lists.
-func (reportsData) Cell(x *store.WeeklyReport) reportCell { return cellOf(x) }
+func (reportsData) Cell(x *domain.WeeklyReport) reportCell { return cellOf(x) }
 
 // Date is a deadline's date in Asia/Shanghai, as the ?deadline= of links.
 func (reportsData) Date(t time.Time) string { return string(domain.DateOf(t, shanghai)) }

@@ -137,8 +137,7 @@ func ValidateCase(c *Case, camp *Campaign, now time.Time, loc *time.Location) (e
 			Message: "已标记移送司法机关，但移送人数为0"})
 	}
 	if c.Status != StatusClosedOut {
-		today := DateOf(now, loc)
-		if c.RectifyDeadline != "" && c.RectifyDeadline < today {
+		if Overdue(c, DateOf(now, loc)) {
 			warns = append(warns, Warning{Code: RuleOverdue, Field: "rectify_deadline",
 				Message: fmt.Sprintf("已超过整改期限（%s）尚未销号", c.RectifyDeadline)})
 		}

@@ -64,12 +64,15 @@ func (d *DB) ApplyCaseAction(ctx context.Context, a *domain.Actor, caseID int64,
 				return err
 			}
 		}
+		// A stale version is the first answer once the case is in scope: the
+		// actor acted on a view that another signer has overtaken, whatever
+		// the new state would let them do (two signers: one wins, one 409).
+		if in.Version > 0 && in.Version != before.Version && a != nil && a.Sees(place) {
+			return errStale("问题", before.Version)
+		}
 		to, err := domain.TransitionAs(a, del, tx.now, before, camp, in.Action, in.Reason, place)
 		if err != nil {
 			return err
-		}
-		if in.Version > 0 && in.Version != before.Version {
-			return errStale("问题", before.Version)
 		}
 		shas, err := caseAttachmentSHAs(ctx, tx.tx, caseID, time.Time{})
 		if err != nil {

@@ -337,6 +337,12 @@ func (e *testEnv) tamper(query string, args ...any) {
 // accepted by pages, so it logs in through the form).
 func (e *testEnv) page(user, path string) string {
 	e.t.Helper()
+	return e.pageAs(e.pageClient(user), user, path)
+}
+
+// pageClient logs user in through the login form and keeps the session cookie.
+func (e *testEnv) pageClient(user string) *http.Client {
+	e.t.Helper()
 	jar, _ := cookiejar.New(nil)
 	cl := &http.Client{Jar: jar}
 	res, err := cl.PostForm(e.srv.URL+"/login", url.Values{"username": {user}, "password": {"password-" + user}})
@@ -344,7 +350,24 @@ func (e *testEnv) page(user, path string) string {
 		e.t.Fatal(err)
 	}
 	res.Body.Close()
-	res, err = cl.Get(e.srv.URL + path)
+	return cl
+}
+
+// postForm posts a page form and returns the page it leads to.
+func (e *testEnv) postForm(cl *http.Client, path string, form url.Values) (int, string) {
+	e.t.Helper()
+	res, err := cl.PostForm(e.srv.URL+path, form)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	return res.StatusCode, string(b)
+}
+
+func (e *testEnv) pageAs(cl *http.Client, user, path string) string {
+	e.t.Helper()
+	res, err := cl.Get(e.srv.URL + path)
 	if err != nil {
 		e.t.Fatal(err)
 	}
@@ -383,5 +406,66 @@ func TestAPI_Recheck_ReopensCase(t *testing.T) {
 	e.action("wx_grid", c.ID, map[string]any{"action": "reopen", "reason": domain.ReopenReasonRecheck}).want(http.StatusForbidden)
 	if r := e.mustAct("district", c.ID, "reopen", domain.ReopenReasonRecheck); r.Status != "rectifying" {
 		t.Fatalf("reopen: %s", r.Status)
+	}
+}
+
+// The closed loop's pages render for the roles that use them.
+func TestUI_CloseoutPagesRender(t *testing.T) {
+	e := newEnv(t, store.SQLite)
+	e.createCampaign()
+	c := e.readyCase("页面", true)
+	e.mustAct("wx_grid", c.ID, "request_closeout", "")
+	sid := fmtInt(c.ID)
+	for _, p := range []struct{ user, path, want string }{
+		{"wx_vhead", "/inbox", `id="inbox-` + sid + `"`},
+		{"wx_vhead", "/cases/" + sid, `id="sign-approve"`},
+		{"wx_vhead", "/cases/" + sid + "/sign?action=approve", `id="sign-form"`},
+		{"wx_head", "/cases/" + sid + "/sign?action=approve", `id="not-allowed"`},
+		{"wx_head", "/inbox", `id="inbox-empty"`},
+		{"wx_head", "/delegations", `id="delegate"`},
+		{"wx_officer", "/rechecks", `id="recheck-empty"`},
+		{"district", "/cases/" + fmtInt(e.readyCase("移交", true).ID), `id="act-transfer"`},
+	} {
+		if page := e.page(p.user, p.path); !strings.Contains(page, p.want) {
+			t.Errorf("%s %s lacks %s:\n%s", p.user, p.path, p.want, page)
+		}
+	}
+}
+
+// Delegations and re-checks work through the pages' forms too.
+func TestUI_DelegationAndRecheckForms(t *testing.T) {
+	e := newEnv(t, store.SQLite)
+	e.createCampaign()
+	head := e.pageClient("wx_head")
+	code, body := e.postForm(head, "/delegations", url.Values{"delegate_user_id": {fmtInt(e.userID("wx_officer"))}, "from": {"2020-10-12"}, "until": {"2020-10-01"}})
+	if code != http.StatusBadRequest || !strings.Contains(body, `id="form-error"`) {
+		t.Fatalf("until before from: %d", code)
+	}
+	code, body = e.postForm(head, "/delegations", url.Values{"delegate_user_id": {fmtInt(e.userID("wx_officer"))}, "from": {"2020-10-12"}, "until": {"2020-10-14"}, "reason": {"出差"}})
+	if code != http.StatusOK || !strings.Contains(body, "生效中") {
+		t.Fatalf("delegate: %d %s", code, body)
+	}
+	var l listResult[domain.Delegation]
+	e.do("wx_head", "GET", "/api/v1/delegations", nil).want(http.StatusOK).decode(&l)
+	if l.Total != 1 || !l.Items[0].Until.Equal(mustTime("2020-10-15T00:00:00+08:00")) {
+		t.Fatalf("delegations %+v", l.Items)
+	}
+	code, _ = e.postForm(head, "/delegations/"+fmtInt(l.Items[0].ID)+"/revoke", nil)
+	e.do("wx_head", "GET", "/api/v1/delegations", nil).want(http.StatusOK).decode(&l)
+	if code != http.StatusOK || l.Items[0].RevokedAt == nil {
+		t.Fatalf("revoke: %d %+v", code, l.Items[0])
+	}
+
+	// A shut site never re-checked is due; the grid worker records it.
+	c := e.readyCase("停产点", true)
+	e.do("wx_officer", "PATCH", "/api/v1/cases/"+fmtInt(c.ID), map[string]any{"version": c.Version, "shutdown": "suspended", "shutdown_date": "2020-10-01"}).want(http.StatusOK)
+	e.clock.T = mustTime("2020-11-11T09:00:00+08:00")
+	grid := e.pageClient("wx_grid")
+	if page := e.pageAs(grid, "wx_grid", "/rechecks"); !strings.Contains(page, `id="recheck-`+fmtInt(c.SiteID)+`"`) {
+		t.Fatalf("due list lacks the site:\n%s", page)
+	}
+	code, body = e.postForm(grid, "/sites/"+fmtInt(c.SiteID)+"/rechecks", url.Values{"outcome": {"still_shut"}, "note": {"大门紧锁"}})
+	if code != http.StatusOK || !strings.Contains(body, "复查结果已记录") || strings.Contains(body, `id="recheck-`+fmtInt(c.SiteID)+`"`) {
+		t.Fatalf("recheck: %d\n%s", code, body)
 	}
 }

@@ -1,0 +1,71 @@
+package seed
+
+import (
+	"context"
+	"testing"
+
+	"zhengzhi/domain"
+	"zhengzhi/store"
+	"zhengzhi/store/storetest"
+)
+
+// The demo's closed loop leaves examples of every state, each signature
+// valid, and an intact audit chain.
+func TestDemoCloseout_EveryState(t *testing.T) {
+	ctx := context.Background()
+	db := storetest.Open(t, store.SQLite, storetest.Options{})
+	if _, err := Bootstrap(ctx, db, "admin-password"); err != nil {
+		t.Fatal(err)
+	}
+	sys, _ := db.SystemActor(ctx)
+	camp, err := db.CreateCampaign(ctx, sys, DemoCampaign(db.Clock().Now()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	users, err := demoUsers(ctx, db, sys, DemoPassword)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := demoRecords(ctx, db, camp, users); err != nil {
+		t.Fatal(err)
+	}
+	if err := DemoCloseout(ctx, db, camp, users); err != nil {
+		t.Fatal(err)
+	}
+	cases, _, err := db.Cases(ctx, sys, store.CaseFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	statuses, published := map[string]int{}, 0
+	for _, c := range cases {
+		statuses[c.Status]++
+		if c.Published {
+			published++
+		}
+		sigs, err := db.CaseSignOffs(ctx, sys, c.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, s := range sigs {
+			if !s.Valid {
+				t.Fatalf("demo case %s: invalid signature %+v", c.ProblemNo, s)
+			}
+		}
+	}
+	for _, st := range []string{domain.StatusCloseoutRequested, domain.StatusVillageApproved, domain.StatusTownApproved,
+		domain.StatusClosedOut, domain.StatusRectifying, domain.StatusVoided} {
+		if statuses[st] == 0 {
+			t.Fatalf("no demo case %s: %v", st, statuses)
+		}
+	}
+	if published == 0 {
+		t.Fatal("no demo case on the 曝光台")
+	}
+	dels, err := db.Delegations(ctx, users.byName["district"])
+	if err != nil || len(dels) != 1 {
+		t.Fatalf("demo delegations %+v %v", dels, err)
+	}
+	if res, err := db.VerifyAudit(ctx); err != nil || res.Broken != "" {
+		t.Fatalf("audit after the demo: %+v %v", res, err)
+	}
+}

@@ -510,19 +510,6 @@ func (s *Server) serveFinalSummary(w http.ResponseWriter, r *http.Request, a *do
 		return err
 	}
 	defer f.Close()
-	h := w.Header()
-	h.Set("Content-Type", x.ContentType)
-	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("Content-Security-Policy", "default-src 'none'; sandbox")
-	h.Set("Cache-Control", "private, max-age=86400")
-	disp := "attachment"
-	if strings.HasPrefix(x.ContentType, "image/") || x.ContentType == "application/pdf" {
-		disp = "inline"
-	}
-	h.Set("Content-Disposition", disp+"; filename*=UTF-8''"+urlPathEscape(x.Filename))
-	h.Set("Content-Length", strconv.FormatInt(x.Size, 10))
-	if _, err := io.Copy(w, f); err != nil {
-		s.log.Debug("serve final summary", "id", id, "err", err)
-	}
+	serveStoredFile(w, x.ContentType, x.Filename, x.Size, f)
 	return nil
 }

@@ -254,15 +254,19 @@ func TransitionAs(a *Actor, del *Delegation, now time.Time, c *Case, camp *Campa
 	}
 	switch {
 	case !ever:
+		// 403 means the role may never do this: not the case's state.
 		return "", Forbidden()
-	case !inState && unmet != nil:
+	case inState:
+		// The action fits this state, but for another role: the case waits
+		// for someone else's step, so for this user it is the wrong state.
+		return "", &Error{Code: ECONFLICT, Field: "status",
+			Message: fmt.Sprintf("问题当前状态为“%s”，应由%s%s", statusName(c.Status), RoleNames[Reviewer(c)], CaseActionNames[action])}
+	case unmet != nil:
 		return "", &Error{Code: ECONFLICT, Field: "status",
 			Message: fmt.Sprintf("%s，不能%s", unmet.why, CaseActionNames[action])}
-	case !inState:
-		return "", &Error{Code: ECONFLICT, Field: "status",
-			Message: fmt.Sprintf("问题当前状态为“%s”，不能%s", statusName(c.Status), CaseActionNames[action])}
 	}
-	return "", Forbidden()
+	return "", &Error{Code: ECONFLICT, Field: "status",
+		Message: fmt.Sprintf("问题当前状态为“%s”，不能%s", statusName(c.Status), CaseActionNames[action])}
 }
 
 // checkPlace guards against a caller passing the wrong unit as the case's

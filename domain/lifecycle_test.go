@@ -99,8 +99,8 @@ func codeOf(t *testing.T, err error) string {
 // TestTransition_EveryRoleActionStateAndPlace runs every action from every
 // status, for a case with and without a village and one in another town,
 // by every role, against wantLoop: 404 outside scope, 403 for a role that
-// never takes the action, 409 where nobody may take it from the status,
-// 403 where others may, else the status after. The buttons (AllowedActions)
+// never takes the action, 409 where the role takes it but not from this
+// status (whether nobody may or the step is someone else's), else the status after. The buttons (AllowedActions)
 // must offer exactly what succeeds.
 func TestTransition_EveryRoleActionStateAndPlace(t *testing.T) {
 	tree := testTree()
@@ -130,10 +130,10 @@ func TestTransition_EveryRoleActionStateAndPlace(t *testing.T) {
 						want = ""
 					case !strings.Contains(wantEver[action], roleInitial[r]):
 						want = EFORBIDDEN
-					case !listed:
-						want = ECONFLICT
 					default:
-						want = EFORBIDDEN
+						// The role takes this action, but not from this
+						// state (nobody may, or the step is someone else's).
+						want = ECONFLICT
 					}
 					if codeOf(t, err) != want {
 						t.Errorf("%s by %s (case at %s): %v, want %q", key, r, where, err, want)
@@ -265,11 +265,13 @@ func TestTransition_Refusals(t *testing.T) {
 			status: StatusRectifying, village: true, action: CaseApprove, code: ECONFLICT, field: "status", msg: "“整治中”"},
 		{name: "wrong state: village head approves a closed-out case: 409", actor: actorAt(RoleVillageHead, tree),
 			status: StatusClosedOut, village: true, action: CaseApprove, code: ECONFLICT, field: "status", msg: "“已销号”"},
-		{name: "village head at village_approved: 403", actor: actorAt(RoleVillageHead, tree), status: StatusVillageApproved,
-			village: true, action: CaseApprove, code: EFORBIDDEN},
-		{name: "town head skips the village: 403", actor: actorAt(RoleTownHead, tree), status: StatusCloseoutRequested,
-			village: true, action: CaseApprove, code: EFORBIDDEN},
-		{name: "district approves before the town: 403", actor: actorAt(RoleDistrictOffice, tree), status: StatusVillageApproved,
+		{name: "village head at village_approved: 409, the town's step", actor: actorAt(RoleVillageHead, tree), status: StatusVillageApproved,
+			village: true, action: CaseApprove, code: ECONFLICT, field: "status", msg: "镇（街道）主要负责人"},
+		{name: "town head may not skip the village: 409", actor: actorAt(RoleTownHead, tree), status: StatusCloseoutRequested,
+			village: true, action: CaseApprove, code: ECONFLICT, field: "status", msg: "村（社区）负责人"},
+		{name: "district approves before the town: 409", actor: actorAt(RoleDistrictOffice, tree), status: StatusVillageApproved,
+			village: true, action: CaseApprove, code: ECONFLICT, field: "status"},
+		{name: "grid worker approves: 403, never the role's", actor: actorAt(RoleGrid, tree), status: StatusCloseoutRequested,
 			village: true, action: CaseApprove, code: EFORBIDDEN},
 		{name: "void a case under review: 409", actor: actorAt(RoleTownOfficer, tree), status: StatusCloseoutRequested,
 			village: true, action: CaseVoid, reason: "重复", code: ECONFLICT, field: "status", msg: "申请销号"},
@@ -291,8 +293,8 @@ func TestTransition_Refusals(t *testing.T) {
 			village: true, action: CaseVoid, code: EINVALID, field: "reason"},
 		{name: "transfer without reason: 400", actor: actorAt(RoleDistrictOffice, tree), status: StatusRegistered,
 			village: true, action: CaseTransfer, code: EINVALID, field: "reason"},
-		{name: "role before reason: village head returns at village_approved without reason: 403", actor: actorAt(RoleVillageHead, tree),
-			status: StatusVillageApproved, village: true, action: CaseReturn, code: EFORBIDDEN},
+		{name: "state before reason: village head returns at village_approved without reason: 409", actor: actorAt(RoleVillageHead, tree),
+			status: StatusVillageApproved, village: true, action: CaseReturn, code: ECONFLICT},
 		{name: "approve needs no reason", actor: actorAt(RoleVillageHead, tree), status: StatusCloseoutRequested,
 			village: true, action: CaseApprove},
 		{name: "closeout before onsite done: 409 naming onsite_status", actor: actorAt(RoleGrid, tree), status: StatusRectifying,
@@ -554,7 +556,7 @@ func TestTransitionAs_Delegation(t *testing.T) {
 		{"a town head's delegation held by a grid worker", grid, func() *Delegation { d := delegationTo(9); d.OrgID = 4; return d }, june,
 			StatusVillageApproved, true, CaseApprove, "", EFORBIDDEN, ""},
 		{"a delegate signs only at the head's level", officer, func() *Delegation { return delegationTo(9) }, june,
-			StatusTownApproved, true, CaseApprove, "", EFORBIDDEN, ""},
+			StatusTownApproved, true, CaseApprove, "", ECONFLICT, ""},
 		{"a delegate does the officer's own work as an officer", officer, func() *Delegation { return delegationTo(9) }, june,
 			StatusRectifying, true, CaseVoid, "重复", "", StatusVoided},
 		{"grid approves for the village head", grid, func() *Delegation { return villageDel }, june,

@@ -227,9 +227,9 @@ func TestCaseAction_Refusals(t *testing.T) {
 		}
 		// The same village head may not approve before the grid worker requests.
 		f.refused(t, "wx_vhead", c.ID, store.CaseActionInput{Action: domain.CaseApprove}, domain.ECONFLICT, "status")
-		// The district office may not sign in the village's place.
+		// The district office may not sign in the village's place: not its step yet (409).
 		f.caseAct(t, "wx_grid", c.ID, domain.CaseRequestCloseout, "")
-		f.refused(t, "district", c.ID, store.CaseActionInput{Action: domain.CaseApprove}, domain.EFORBIDDEN, "")
+		f.refused(t, "district", c.ID, store.CaseActionInput{Action: domain.CaseApprove}, domain.ECONFLICT, "status")
 		// In a review state edits are refused: return first.
 		_, err = f.db.UpdateCase(ctx, f.as["wx_officer"], c.ID, store.CasePatch{Version: c.Version + 1, Description: ptr("改")})
 		wantCode(t, err, domain.ECONFLICT)

@@ -91,7 +91,7 @@ func TestAPI_CaseActions_WholeLoopPerRoleAndRefusals(t *testing.T) {
 			t.Fatalf("requested: %s", c.Status)
 		}
 		e.do("wx_officer", "PATCH", "/api/v1/cases/"+fmtInt(id), map[string]any{"version": c.Version, "address": "改"}).wantError(http.StatusConflict, "status")
-		e.action("wx_head", id, map[string]any{"action": "approve"}).want(http.StatusForbidden) // the village head signs at this state
+		e.action("wx_head", id, map[string]any{"action": "approve"}).wantError(http.StatusConflict, "status") // the village head signs at this state
 		e.action("yh_head", id, map[string]any{"action": "approve"}).want(http.StatusNotFound)
 		e.action("wx_grid", id, map[string]any{"action": "approve"}).want(http.StatusForbidden)
 		if ids := e.inboxIDs("wx_vhead"); len(ids) != 1 || ids[0] != id {

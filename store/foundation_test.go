@@ -21,9 +21,31 @@ type fixture struct {
 }
 
 func newFixture(t *testing.T, dialect store.Dialect) *fixture {
+	return newFixtureOn(t, dialect, nil)
+}
+
+// fixtureUsers are the users every fixture has, by name, role and unit.
+var fixtureUsers = []struct {
+	name string
+	role domain.Role
+	org  string
+}{
+	{"district", domain.RoleDistrictOffice, "钟楼区"},
+	{"wx_officer", domain.RoleTownOfficer, "五星街道"},
+	{"wx_head", domain.RoleTownHead, "五星街道"},
+	{"yh_officer", domain.RoleTownOfficer, "永红街道"},
+	{"wx_grid", domain.RoleGrid, "新中社区"},
+	{"discipline", domain.RoleDiscipline, "钟楼区"},
+	{"supervisor", domain.RoleSupervisor, "钟楼区"},
+	{"kfq_officer", domain.RoleTownOfficer, "钟楼经济开发区"},
+}
+
+// newFixtureOn seeds a fresh store (on clock, when given) with the org tree,
+// the admin and fixtureUsers, each logged in.
+func newFixtureOn(t *testing.T, dialect store.Dialect, clock domain.Clock) *fixture {
 	t.Helper()
 	ctx := context.Background()
-	db := storetest.Open(t, dialect, storetest.Options{})
+	db := storetest.Open(t, dialect, storetest.Options{Clock: clock})
 	if _, err := seed.Bootstrap(ctx, db, "admin-password-1"); err != nil {
 		t.Fatal(err)
 	}
@@ -37,18 +59,7 @@ func newFixture(t *testing.T, dialect store.Dialect) *fixture {
 		f.orgs[o.Name] = o
 	}
 	f.as["admin"] = f.login(t, "admin", "admin-password-1")
-	for _, u := range []struct {
-		name string
-		role domain.Role
-		org  string
-	}{
-		{"district", domain.RoleDistrictOffice, "钟楼区"},
-		{"wx_officer", domain.RoleTownOfficer, "五星街道"},
-		{"wx_head", domain.RoleTownHead, "五星街道"},
-		{"yh_officer", domain.RoleTownOfficer, "永红街道"},
-		{"wx_grid", domain.RoleGrid, "新中社区"},
-		{"discipline", domain.RoleDiscipline, "钟楼区"},
-	} {
+	for _, u := range fixtureUsers {
 		if _, err := db.CreateUser(ctx, f.as["admin"], store.UserInput{Username: u.name, Password: "password-" + u.name,
 			DisplayName: u.name, Role: u.role, OrgID: f.orgs[u.org].ID}); err != nil {
 			t.Fatalf("create %s: %v", u.name, err)

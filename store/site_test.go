@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"zhengzhi/domain"
-	"zhengzhi/seed"
 	"zhengzhi/store"
 	"zhengzhi/store/storetest"
 )
@@ -28,41 +27,8 @@ func newCaseFixture(t *testing.T, dialect store.Dialect) *caseFixture {
 	t.Helper()
 	ctx := context.Background()
 	clock := &domain.FixedClock{T: campaignNow}
-	db := storetest.Open(t, dialect, storetest.Options{Clock: clock})
-	if _, err := seed.Bootstrap(ctx, db, "admin-password-1"); err != nil {
-		t.Fatal(err)
-	}
-	f := &fixture{db: db, orgs: map[string]*domain.OrgUnit{}, as: map[string]*domain.Actor{}}
-	root, _ := db.Root(ctx)
-	all, err := db.Subtree(ctx, root)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, o := range all {
-		f.orgs[o.Name] = o
-	}
-	f.as["admin"] = f.login(t, "admin", "admin-password-1")
-	for _, u := range []struct {
-		name string
-		role domain.Role
-		org  string
-	}{
-		{"district", domain.RoleDistrictOffice, "钟楼区"},
-		{"wx_officer", domain.RoleTownOfficer, "五星街道"},
-		{"wx_head", domain.RoleTownHead, "五星街道"},
-		{"yh_officer", domain.RoleTownOfficer, "永红街道"},
-		{"wx_grid", domain.RoleGrid, "新中社区"},
-		{"discipline", domain.RoleDiscipline, "钟楼区"},
-		{"supervisor", domain.RoleSupervisor, "钟楼区"},
-		{"kfq_officer", domain.RoleTownOfficer, "钟楼经济开发区"},
-	} {
-		if _, err := db.CreateUser(ctx, f.as["admin"], store.UserInput{Username: u.name, Password: "password-" + u.name,
-			DisplayName: u.name, Role: u.role, OrgID: f.orgs[u.org].ID}); err != nil {
-			t.Fatalf("create %s: %v", u.name, err)
-		}
-		f.as[u.name] = f.login(t, u.name, "password-"+u.name)
-	}
-	camp, err := db.CreateCampaign(ctx, f.as["district"], domain.Campaign{Name: "违法违规“小字头”及“停产停业”企业专项整治",
+	f := newFixtureOn(t, dialect, clock)
+	camp, err := f.db.CreateCampaign(ctx, f.as["district"], domain.Campaign{Name: "违法违规“小字头”及“停产停业”企业专项整治",
 		DocNo: "钟安发〔2020〕4号", StartDate: "2020-09-27", EndDate: "2020-11-30", DeadlineWeekday: 3, SummaryDueDate: "2020-11-15"})
 	if err != nil {
 		t.Fatal(err)

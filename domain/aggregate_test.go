@@ -14,10 +14,10 @@ var summaryRegions = []SummaryRegion{
 
 func TestFactsOf_CopiesWhatTheSummaryNeeds(t *testing.T) {
 	c := &Case{
-		Status: StatusRectifying, Category: CatSpraying, OnsiteStatus: OnsiteDone,
-		Clears:    map[string]bool{ItemWater: true, ItemPower: true, ItemMaterials: true, ItemEquipment: true, ItemProducts: true},
-		CaseFiled: true, FineFen: 123450, ConfiscatedFen: 7, JudicialTransfer: true, JudicialPersons: 2,
-		DetainedPersons: 3, DisciplinedPersons: 4,
+		Status: StatusRectifying, CaseFields: CaseFields{Category: CatSpraying, OnsiteStatus: OnsiteDone,
+			Clears:    map[string]bool{ItemWater: true, ItemPower: true, ItemMaterials: true, ItemEquipment: true, ItemProducts: true},
+			CaseFiled: true, FineFen: 123450, ConfiscatedFen: 7, JudicialTransfer: true, JudicialPersons: 2,
+			DetainedPersons: 3, DisciplinedPersons: 4},
 	}
 	want := CaseFacts{
 		RegionID: 12, Status: StatusRectifying, Category: CatSpraying, OnsiteDone: true, ClearsComplete: true,
@@ -100,7 +100,7 @@ func TestSummarize_EmptyKeepsEveryRegionInOrder(t *testing.T) {
 }
 
 func TestSummarize_UnknownCategoryCountsAsProblemOnly(t *testing.T) {
-	got := Summarize(summaryRegions[:1], []CaseFacts{{RegionID: 11, Status: StatusRegistered, Category: "chemical"}}, nil)
+	got := Summarize(summaryRegions[:1], []CaseFacts{{RegionID: 11, Status: StatusRegistered, Category: Category("chemical")}}, nil)
 	if r := got.Rows[0]; r.Problems != 1 || categorySum(r) != 0 {
 		t.Errorf("row = %+v; want 1 problem in no category, so validation can flag it", r)
 	}
@@ -134,7 +134,7 @@ func refSummaryRow(region SummaryRegion, cases []CaseFacts, sites []InspectedSit
 			continue
 		}
 		counts["problems"]++
-		counts["cat:"+c.Category]++
+		counts["cat:"+string(c.Category)]++
 		for name, yes := range map[string]bool{"done": c.OnsiteDone, "clears": c.ClearsComplete, "filed": c.CaseFiled, "transfer": c.JudicialTransfer} {
 			if yes {
 				counts[name]++
@@ -163,8 +163,8 @@ func refWan(fen *big.Int) string {
 
 func TestSummarize_MatchesReferenceOnRandomData(t *testing.T) {
 	r := rand.New(rand.NewPCG(2020, 4))
-	cats := append(append([]string(nil), DefaultCategories...), "chemical")
-	statuses := []string{StatusRegistered, StatusRectifying, StatusCloseoutRequested, StatusVillageApproved,
+	cats := append(append([]Category(nil), DefaultCategories...), Category("chemical"))
+	statuses := []CaseStatus{StatusRegistered, StatusRectifying, StatusCloseoutRequested, StatusVillageApproved,
 		StatusTownApproved, StatusClosedOut, StatusVoided}
 	for iter := 0; iter < 500; iter++ {
 		regions := make([]SummaryRegion, 1+r.IntN(8))
@@ -228,7 +228,7 @@ func TestSummarize_MatchesReferenceOnRandomData(t *testing.T) {
 		for _, row := range append(got.Rows, got.Total) {
 			unknown := 0
 			for _, c := range cases {
-				if c.Category == "chemical" && c.Status != StatusVoided && (row.Region == "合计" && c.RegionID != 999 || c.RegionID == row.OrgID) {
+				if c.Category == Category("chemical") && c.Status != StatusVoided && (row.Region == "合计" && c.RegionID != 999 || c.RegionID == row.OrgID) {
 					unknown++
 				}
 			}

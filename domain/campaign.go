@@ -5,22 +5,25 @@ import (
 	"strings"
 )
 
-// Category (问题类别) codes, in 附件1 column order.
+// Category is a case's 问题类别.
+type Category string
+
+// Category codes, in 附件1 column order.
 const (
-	CatStopped        = "stopped"        // 停产停业企业
-	CatSmelting       = "smelting"       // 小冶炼
-	CatElectroplating = "electroplating" // 小电镀
-	CatSpraying       = "spraying"       // 小喷涂
-	CatDyeing         = "dyeing"         // 小印染
-	CatDust           = "dust"           // 小涉爆粉尘
-	CatOther          = "other"          // 其它
+	CatStopped        Category = "stopped"        // 停产停业企业
+	CatSmelting       Category = "smelting"       // 小冶炼
+	CatElectroplating Category = "electroplating" // 小电镀
+	CatSpraying       Category = "spraying"       // 小喷涂
+	CatDyeing         Category = "dyeing"         // 小印染
+	CatDust           Category = "dust"           // 小涉爆粉尘
+	CatOther          Category = "other"          // 其它
 )
 
 // DefaultCategories is the notice's category set in 附件1 order.
-var DefaultCategories = []string{CatStopped, CatSmelting, CatElectroplating, CatSpraying, CatDyeing, CatDust, CatOther}
+var DefaultCategories = []Category{CatStopped, CatSmelting, CatElectroplating, CatSpraying, CatDyeing, CatDust, CatOther}
 
 // CategoryNames gives each category's 附件1 header text.
-var CategoryNames = map[string]string{
+var CategoryNames = map[Category]string{
 	CatStopped: "停产停业企业", CatSmelting: "小冶炼", CatElectroplating: "小电镀",
 	CatSpraying: "小喷涂", CatDyeing: "小印染", CatDust: "小涉爆粉尘", CatOther: "其它",
 }
@@ -46,21 +49,21 @@ var ClearItemNames = map[string]string{
 
 // Campaign (专项行动) is one rectification campaign as its notice defines it.
 type Campaign struct {
-	ID              int64    `json:"id"`
-	Name            string   `json:"name"`
-	DocNo           string   `json:"doc_no"`
-	StartDate       Date     `json:"start_date"`
-	EndDate         Date     `json:"end_date"`
-	DeadlineWeekday int      `json:"deadline_weekday"` // 0 = Sunday … 3 = Wednesday
-	DeadlineTime    string   `json:"deadline_time"`    // "HH:MM" in TimeZone
-	TimeZone        string   `json:"time_zone"`
-	SummaryDueDate  Date     `json:"summary_due_date"`
-	Categories      []string `json:"categories"`
-	ClearItems      []string `json:"clear_items"`
-	RecheckDays     int      `json:"recheck_days"`    // re-check 停产/关闭/取缔 sites this often
-	SupervisedDays  int      `json:"supervised_days"` // default 挂牌督办 deadline
-	RewardRule      string   `json:"reward_rule"`     // text of the 12350 reward rule
-	Version         int64    `json:"version"`
+	ID              int64      `json:"id"`
+	Name            string     `json:"name"`
+	DocNo           string     `json:"doc_no"`
+	StartDate       Date       `json:"start_date"`
+	EndDate         Date       `json:"end_date"`
+	DeadlineWeekday int        `json:"deadline_weekday"` // 0 = Sunday … 3 = Wednesday
+	DeadlineTime    string     `json:"deadline_time"`    // "HH:MM" in TimeZone
+	TimeZone        string     `json:"time_zone"`
+	SummaryDueDate  Date       `json:"summary_due_date"`
+	Categories      []Category `json:"categories"`
+	ClearItems      []string   `json:"clear_items"`
+	RecheckDays     int        `json:"recheck_days"`    // re-check 停产/关闭/取缔 sites this often
+	SupervisedDays  int        `json:"supervised_days"` // default 挂牌督办 deadline
+	RewardRule      string     `json:"reward_rule"`     // text of the 12350 reward rule
+	Version         int64      `json:"version"`
 }
 
 var hhmm = regexp.MustCompile(`^([01][0-9]|2[0-3]):[0-5][0-9]$`)
@@ -105,7 +108,7 @@ func (c *Campaign) Normalize() error {
 		return Invalid("time_zone", "时区只支持 Asia/Shanghai")
 	}
 	if len(c.Categories) == 0 {
-		c.Categories = append([]string(nil), DefaultCategories...)
+		c.Categories = append([]Category(nil), DefaultCategories...)
 	}
 	for _, cat := range c.Categories {
 		if _, ok := CategoryNames[cat]; !ok {
@@ -130,7 +133,7 @@ func (c *Campaign) Normalize() error {
 }
 
 // HasCategory reports whether cat is one of the campaign's categories.
-func (c *Campaign) HasCategory(cat string) bool {
+func (c *Campaign) HasCategory(cat Category) bool {
 	for _, x := range c.Categories {
 		if x == cat {
 			return true

@@ -2,83 +2,123 @@ package domain
 
 import "time"
 
-// Case statuses (DESIGN.md §2 life cycle).
+// CaseStatus is a case's place in the closed loop (DESIGN.md §2 life cycle).
+type CaseStatus string
+
+// Case statuses.
 const (
-	StatusRegistered        = "registered"         // 登记
-	StatusRectifying        = "rectifying"         // 整治中
-	StatusCloseoutRequested = "closeout_requested" // 申请销号
-	StatusVillageApproved   = "village_approved"   // 村审核通过
-	StatusTownApproved      = "town_approved"      // 镇审核通过
-	StatusClosedOut         = "closed_out"         // 已销号
-	StatusVoided            = "voided"             // 已作废
+	StatusRegistered        CaseStatus = "registered"         // 登记
+	StatusRectifying        CaseStatus = "rectifying"         // 整治中
+	StatusCloseoutRequested CaseStatus = "closeout_requested" // 申请销号
+	StatusVillageApproved   CaseStatus = "village_approved"   // 村审核通过
+	StatusTownApproved      CaseStatus = "town_approved"      // 镇审核通过
+	StatusClosedOut         CaseStatus = "closed_out"         // 已销号
+	StatusVoided            CaseStatus = "voided"             // 已作废
 )
 
 // StatusNames gives each status's Chinese name.
-var StatusNames = map[string]string{
+var StatusNames = map[CaseStatus]string{
 	StatusRegistered: "登记", StatusRectifying: "整治中", StatusCloseoutRequested: "申请销号",
 	StatusVillageApproved: "村审核通过", StatusTownApproved: "镇审核通过",
 	StatusClosedOut: "已销号", StatusVoided: "已作废",
 }
 
+// Shutdown is the 停产或关闭 decision on a case.
+type Shutdown string
+
 // Shutdown values (停产或关闭).
 const (
-	ShutdownNone      = "none"      // 无
-	ShutdownSuspended = "suspended" // 停产
-	ShutdownClosed    = "closed"    // 关闭
-	ShutdownBanned    = "banned"    // 取缔
+	ShutdownNone      Shutdown = "none"      // 无
+	ShutdownSuspended Shutdown = "suspended" // 停产
+	ShutdownClosed    Shutdown = "closed"    // 关闭
+	ShutdownBanned    Shutdown = "banned"    // 取缔
 )
 
 // ShutdownNames gives the 附件1 cell text; none is an empty cell.
-var ShutdownNames = map[string]string{
+var ShutdownNames = map[Shutdown]string{
 	ShutdownNone: "", ShutdownSuspended: "停产", ShutdownClosed: "关闭", ShutdownBanned: "取缔",
 }
 
-// Onsite (现场整治完成情况) values.
+// Onsite is a case's 现场整治完成情况.
+type Onsite string
+
+// Onsite values.
 const (
-	OnsiteNotStarted = "not_started" // 未启动
-	OnsiteInProgress = "in_progress" // 整治中
-	OnsiteDone       = "done"        // 已完成
+	OnsiteNotStarted Onsite = "not_started" // 未启动
+	OnsiteInProgress Onsite = "in_progress" // 整治中
+	OnsiteDone       Onsite = "done"        // 已完成
 )
 
 // OnsiteNames gives the 附件1 cell text.
-var OnsiteNames = map[string]string{
+var OnsiteNames = map[Onsite]string{
 	OnsiteNotStarted: "未启动", OnsiteInProgress: "整治中", OnsiteDone: "已完成",
 }
 
+// Source says how a case was found (问题来源).
+type Source string
+
 // Case sources.
 const (
-	SourceGrid       = "grid"       // 网格排查
-	SourceTip        = "tip"        // 群众举报
-	SourceSpotCheck  = "spot_check" // 督导检查
-	SourceDepartment = "department" // 部门移交
-	SourcePrior      = "prior"      // 前期"小化工"排查
+	SourceGrid       Source = "grid"       // 网格排查
+	SourceTip        Source = "tip"        // 群众举报
+	SourceSpotCheck  Source = "spot_check" // 督导检查
+	SourceDepartment Source = "department" // 部门移交
+	SourcePrior      Source = "prior"      // 前期"小化工"排查
 )
 
 // SourceNames gives each source's Chinese name.
-var SourceNames = map[string]string{
+var SourceNames = map[Source]string{
 	SourceGrid: "网格排查", SourceTip: "群众举报", SourceSpotCheck: "督导检查",
 	SourceDepartment: "部门移交", SourcePrior: "前期“小化工”排查",
 }
 
 // Case (问题) is one row of 附件1: one site's problem in one campaign, with
-// its rectification, penalties and review state (一案一档).
+// its rectification, penalties and review state (一案一档). Its place and
+// identity come first; the fields a user fills in are CaseFields, defined
+// once and shared by create, patch, storage, the forms and the case ZIP.
 type Case struct {
-	ID             int64  `json:"id"`
-	ProblemNo      string `json:"problem_no"`
-	SourceNo       string `json:"source_no"`
-	CampaignID     int64  `json:"campaign_id"`
-	OrgID          int64  `json:"org_id"` // always town level
-	VillageID      *int64 `json:"village_id"`
-	SiteID         int64  `json:"site_id"`
-	UnitName       string `json:"unit_name"`
-	Category       string `json:"category"`
-	Address        string `json:"address"`
-	PersonInCharge string `json:"person_in_charge"`
-	Description    string `json:"description"`
-	Source         string `json:"source"`
+	ID         int64  `json:"id"`
+	ProblemNo  string `json:"problem_no"`
+	CampaignID int64  `json:"campaign_id"`
+	OrgID      int64  `json:"org_id"` // always town level
+	VillageID  *int64 `json:"village_id"`
+	SiteID     int64  `json:"site_id"`
+
+	CaseFields
+
+	Status    CaseStatus `json:"status"`
+	Published bool       `json:"published"`
+	Version   int64      `json:"version"`
+	CreatedBy int64      `json:"created_by"`
+	CreatedAt time.Time  `json:"created_at"`
+	UpdatedAt time.Time  `json:"updated_at"`
+	ClosedAt  *time.Time `json:"closed_out_at"`
+
+	// ClearsDone is derived on every write (Derive): the campaign's whole
+	// 两断三清 checklist is done. Stored so that SQL can count it.
+	ClearsDone bool `json:"-"`
+
+	// Filled on reads for display; not stored with the case.
+	TownName    string    `json:"town_name,omitempty"`
+	VillageName string    `json:"village_name,omitempty"`
+	Warnings    []Warning `json:"warnings,omitempty"`
+}
+
+// CaseFields are the fields of a case that its users write (§7 case JSON):
+// the unit, the problem, its rectification, penalties and deadlines. A new
+// field is added here, to the store's column list, and nowhere else; the
+// round-trip test (app/casefields_test.go) fails until it is carried through.
+type CaseFields struct {
+	SourceNo       string   `json:"source_no"`
+	UnitName       string   `json:"unit_name"`
+	Category       Category `json:"category"`
+	Address        string   `json:"address"`
+	PersonInCharge string   `json:"person_in_charge"`
+	Description    string   `json:"description"`
+	Source         Source   `json:"source"`
 
 	// 违法违规问题整治处理
-	Shutdown     string          `json:"shutdown"`
+	Shutdown     Shutdown        `json:"shutdown"`
 	ShutdownDate Date            `json:"shutdown_date"`
 	Clears       map[string]bool `json:"two_cuts_three_clears"`
 	ClearDates   map[string]Date `json:"two_cuts_three_clears_dates"`
@@ -93,24 +133,37 @@ type Case struct {
 	DetainedPersons    int    `json:"detained_persons"`
 	DisciplinedPersons int    `json:"disciplined_persons"`
 
-	OnsiteStatus       string `json:"onsite_status"`
+	OnsiteStatus       Onsite `json:"onsite_status"`
 	OnsiteDoneDate     Date   `json:"onsite_done_date"`
 	RectifyDeadline    Date   `json:"rectify_deadline"`
 	Supervised         bool   `json:"supervised"`
 	SupervisedDeadline Date   `json:"supervised_deadline"`
+}
 
-	Status    string     `json:"status"`
-	Published bool       `json:"published"`
-	Version   int64      `json:"version"`
-	CreatedBy int64      `json:"created_by"`
-	CreatedAt time.Time  `json:"created_at"`
-	UpdatedAt time.Time  `json:"updated_at"`
-	ClosedAt  *time.Time `json:"closed_out_at"`
+// Clone copies the fields deeply enough to edit the copy.
+func (f CaseFields) Clone() CaseFields {
+	x := f
+	x.Clears = make(map[string]bool, len(f.Clears))
+	for k, v := range f.Clears {
+		x.Clears[k] = v
+	}
+	x.ClearDates = make(map[string]Date, len(f.ClearDates))
+	for k, v := range f.ClearDates {
+		x.ClearDates[k] = v
+	}
+	return x
+}
 
-	// Filled on reads for display; not stored with the case.
-	TownName    string    `json:"town_name,omitempty"`
-	VillageName string    `json:"village_name,omitempty"`
-	Warnings    []Warning `json:"warnings,omitempty"`
+// Clone copies a case deeply enough to edit the copy.
+func (c *Case) Clone() *Case {
+	x := *c
+	x.CaseFields = c.CaseFields.Clone()
+	if c.VillageID != nil {
+		v := *c.VillageID
+		x.VillageID = &v
+	}
+	x.Warnings = append([]Warning(nil), c.Warnings...)
+	return &x
 }
 
 // ClearsComplete reports whether every item of the campaign's 两断三清

@@ -80,3 +80,10 @@ func ErrorField(err error) string {
 	}
 	return ""
 }
+
+// Stale refuses a save made on an old copy of a record: it changed since it
+// was read (now at version current), so nothing was written.
+func Stale(what string, current int64) error {
+	return &Error{Code: ECONFLICT, Field: "version",
+		Message: fmt.Sprintf("%s已被他人修改（当前版本 %d），请刷新后重试", what, current)}
+}

@@ -39,24 +39,27 @@ import (
 //	  town_officer, district_office, admin.
 //	transfer + reason: registered or rectifying, status unchanged; district_office, admin.
 
-// Case actions (POST /api/v1/cases/{id}/actions "action").
+// CaseAction is one of the closed loop's actions (POST /api/v1/cases/{id}/actions "action").
+type CaseAction string
+
+// Case actions.
 const (
-	CaseRequestCloseout = "request_closeout" // 申请销号
-	CaseApprove         = "approve"          // 审核通过（签字）
-	CaseReturn          = "return"           // 退回（签字）
-	CaseReopen          = "reopen"           // 重新打开
-	CaseVoid            = "void"             // 作废
-	CaseTransfer        = "transfer"         // 移交他镇（街道）
-	CasePublish         = "publish"          // 曝光台公开
-	CaseUnpublish       = "unpublish"        // 曝光台撤下
+	CaseRequestCloseout CaseAction = "request_closeout" // 申请销号
+	CaseApprove         CaseAction = "approve"          // 审核通过（签字）
+	CaseReturn          CaseAction = "return"           // 退回（签字）
+	CaseReopen          CaseAction = "reopen"           // 重新打开
+	CaseVoid            CaseAction = "void"             // 作废
+	CaseTransfer        CaseAction = "transfer"         // 移交他镇（街道）
+	CasePublish         CaseAction = "publish"          // 曝光台公开
+	CaseUnpublish       CaseAction = "unpublish"        // 曝光台撤下
 )
 
 // CaseActions lists the case actions in the order the UI offers them.
-var CaseActions = []string{CaseRequestCloseout, CaseApprove, CaseReturn, CaseReopen,
+var CaseActions = []CaseAction{CaseRequestCloseout, CaseApprove, CaseReturn, CaseReopen,
 	CaseVoid, CaseTransfer, CasePublish, CaseUnpublish}
 
 // CaseActionNames gives each case action's Chinese name.
-var CaseActionNames = map[string]string{
+var CaseActionNames = map[CaseAction]string{
 	CaseRequestCloseout: "申请销号", CaseApprove: "审核通过", CaseReturn: "退回",
 	CaseReopen: "重新打开", CaseVoid: "作废", CaseTransfer: "移交",
 	CasePublish: "曝光台公开", CaseUnpublish: "曝光台撤下",
@@ -67,7 +70,7 @@ var CaseActionNames = map[string]string{
 const ReopenReasonRecheck = "复查发现死灰复燃"
 
 // Unchanged in a rule's To keeps the case's status.
-const Unchanged = ""
+const Unchanged CaseStatus = ""
 
 // condition limits a rule to some cases. why says, in Chinese, what is
 // wrong with a case that fails it when no other rule applies (409).
@@ -94,17 +97,17 @@ type guard func(c *Case, camp *Campaign) error
 // moves the case to to, needs a reason when reason is set, and passes
 // check first (if any).
 type rule struct {
-	action string
-	from   []string
+	action CaseAction
+	from   []CaseStatus
 	cond   *condition
 	who    []Role
-	to     string
+	to     CaseStatus
 	reason bool
 	check  guard
 }
 
-func fromStates(statuses ...string) []string { return statuses }
-func byRoles(roles ...Role) []Role           { return roles }
+func fromStates(statuses ...CaseStatus) []CaseStatus { return statuses }
+func byRoles(roles ...Role) []Role                   { return roles }
 
 const needsReason = true
 
@@ -152,7 +155,7 @@ func readyForCloseout(c *Case, camp *Campaign) error {
 	return nil
 }
 
-func (r *rule) startsFrom(status string) bool {
+func (r *rule) startsFrom(status CaseStatus) bool {
 	for _, s := range r.from {
 		if s == status {
 			return true
@@ -175,14 +178,14 @@ func (r *rule) allows(role Role) bool {
 	return false
 }
 
-func knownCaseAction(action string) bool {
+func knownCaseAction(action CaseAction) bool {
 	_, ok := CaseActionNames[action]
 	return ok
 }
 
 // isSignature reports whether an action is a signature (签字) that a head may
 // delegate: approve and return.
-func isSignature(action string) bool { return action == CaseApprove || action == CaseReturn }
+func isSignature(action CaseAction) bool { return action == CaseApprove || action == CaseReturn }
 
 // Transition checks whether a may take action on case c, placed at place
 // (its village, else its town), and returns the status the case moves to.
@@ -197,14 +200,14 @@ func isSignature(action string) bool { return action == CaseApprove || action ==
 //  6. the role may take it, but not in this state   → EFORBIDDEN
 //  7. a reason is required and blank                → EINVALID "reason"
 //  8. the row's check fails                         → ECONFLICT naming the field
-func Transition(a *Actor, c *Case, camp *Campaign, action, reason string, place *OrgUnit) (newStatus string, err error) {
+func Transition(a *Actor, c *Case, camp *Campaign, action CaseAction, reason string, place *OrgUnit) (newStatus CaseStatus, err error) {
 	return TransitionAs(a, nil, time.Time{}, c, camp, action, reason, place)
 }
 
 // TransitionAs is Transition for an actor who may hold a head's delegation
 // (del, nil for none): while it is active at now, the delegate approves and
 // returns with the head's role. Every other action keeps the actor's own role.
-func TransitionAs(a *Actor, del *Delegation, now time.Time, c *Case, camp *Campaign, action, reason string, place *OrgUnit) (newStatus string, err error) {
+func TransitionAs(a *Actor, del *Delegation, now time.Time, c *Case, camp *Campaign, action CaseAction, reason string, place *OrgUnit) (newStatus CaseStatus, err error) {
 	if !knownCaseAction(action) {
 		return "", Invalid("action", "未知的操作“%s”", action)
 	}
@@ -282,11 +285,11 @@ func checkPlace(c *Case, place *OrgUnit) error {
 	return nil
 }
 
-func statusName(s string) string {
+func statusName(s CaseStatus) string {
 	if n, ok := StatusNames[s]; ok {
 		return n
 	}
-	return s
+	return string(s)
 }
 
 // AllowedActions lists, in CaseActions order, the actions a may take on c
@@ -294,16 +297,16 @@ func statusName(s string) string {
 // check scope (the caller has already shown the case), reasons, or the
 // content checks of request_closeout: a press of that button explains what
 // is missing (409 naming the field).
-func AllowedActions(a *Actor, c *Case) []string {
+func AllowedActions(a *Actor, c *Case) []CaseAction {
 	return AllowedActionsAs(a, nil, time.Time{}, c)
 }
 
 // AllowedActionsAs is AllowedActions for an actor who may hold a delegation.
-func AllowedActionsAs(a *Actor, del *Delegation, now time.Time, c *Case) []string {
+func AllowedActionsAs(a *Actor, del *Delegation, now time.Time, c *Case) []CaseAction {
 	if a == nil {
 		return nil
 	}
-	var acts []string
+	var acts []CaseAction
 	for _, action := range CaseActions {
 		role := ActingRole(a, del, now, action)
 		for i := range transitions {
@@ -334,7 +337,7 @@ func Reviewer(c *Case) Role {
 // reopening the 销号 time cleared and the case taken off the 曝光台 (only
 // closed-out cases are shown there); the 曝光台 flag on publish/unpublish.
 // Transfer's new org and village are set by the caller.
-func ApplyTransition(c *Case, action, newStatus string, now time.Time) {
+func ApplyTransition(c *Case, action CaseAction, newStatus CaseStatus, now time.Time) {
 	c.Status = newStatus
 	switch action {
 	case CaseApprove:
@@ -473,7 +476,7 @@ func EffectiveRole(a *Actor, del *Delegation, now time.Time) Role {
 
 // ActingRole is the role a takes action with: the delegated head's role for
 // approve and return, a's own role for everything else.
-func ActingRole(a *Actor, del *Delegation, now time.Time, action string) Role {
+func ActingRole(a *Actor, del *Delegation, now time.Time, action CaseAction) Role {
 	if isSignature(action) {
 		return EffectiveRole(a, del, now)
 	}

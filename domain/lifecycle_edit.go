@@ -8,14 +8,14 @@ package domain
 // Editable reports whether a case in status may be edited: only 登记 and
 // 整治中. In the review states the case must be returned first; 已销号 is
 // read-only until reopened and 已作废 for good.
-func Editable(status string) bool {
+func Editable(status CaseStatus) bool {
 	return status == StatusRegistered || status == StatusRectifying
 }
 
 // AcceptsEvidence reports whether evidence (档案材料) may be attached to a
 // case in status: any live state, so that review states can still receive
 // the material a reviewer asks for, but not a closed-out or voided case.
-func AcceptsEvidence(status string) bool {
+func AcceptsEvidence(status CaseStatus) bool {
 	switch status {
 	case StatusClosedOut, StatusVoided, "":
 		return false
@@ -53,7 +53,7 @@ func (c *Case) HasRectificationOrPenalty() bool {
 // StatusAfterEdit returns the status a case takes once an edit (or its
 // creation) is applied: 登记 becomes 整治中 with the first rectification or
 // penalty recorded; every other status stays.
-func StatusAfterEdit(c *Case) string {
+func StatusAfterEdit(c *Case) CaseStatus {
 	if c.Status == StatusRegistered && c.HasRectificationOrPenalty() {
 		return StatusRectifying
 	}

@@ -52,22 +52,23 @@ var wantLoop = map[string]string{
 }
 
 // wantEver: the roles that take each action in some state.
-var wantEver = map[string]string{
+var wantEver = map[CaseAction]string{
 	CaseRequestCloseout: "go", CaseApprove: "vhda", CaseReturn: "vhda", CaseReopen: "oda",
 	CaseVoid: "oda", CaseTransfer: "da", CasePublish: "da", CaseUnpublish: "da",
 }
 
-var allStatuses = []string{StatusRegistered, StatusRectifying, StatusCloseoutRequested,
+var allStatuses = []CaseStatus{StatusRegistered, StatusRectifying, StatusCloseoutRequested,
 	StatusVillageApproved, StatusTownApproved, StatusClosedOut, StatusVoided}
 
 func ptr[T any](v T) *T { return &v }
 
 // readyCase is a case in 五星街道, in 新中社区 when withVillage, whose
 // content passes every check, in status.
-func readyCase(status string, withVillage bool) *Case {
-	c := &Case{ID: 17, CampaignID: 1, OrgID: 2, SiteID: 5, UnitName: "某喷涂作坊", Category: CatSpraying,
-		Address: "新中路1号", Description: "无证喷涂", Source: SourceGrid, Shutdown: ShutdownNone,
-		OnsiteStatus: OnsiteDone, OnsiteDoneDate: "2020-06-01", Status: status}
+func readyCase(status CaseStatus, withVillage bool) *Case {
+	c := &Case{ID: 17, CampaignID: 1, OrgID: 2, SiteID: 5, Status: status,
+		CaseFields: CaseFields{UnitName: "某喷涂作坊", Category: CatSpraying,
+			Address: "新中路1号", Description: "无证喷涂", Source: SourceGrid, Shutdown: ShutdownNone,
+			OnsiteStatus: OnsiteDone, OnsiteDoneDate: "2020-06-01"}}
 	if withVillage {
 		c.VillageID = ptr(int64(4))
 	}
@@ -113,11 +114,11 @@ func TestTransition_EveryRoleActionStateAndPlace(t *testing.T) {
 				}
 				c.Published = action == CaseUnpublish
 				place := placeOf(c, tree)
-				key := action + " " + status + " " + map[string]string{"v": "v", "n": "n", "other": "v"}[where]
+				key := string(action) + " " + string(status) + " " + map[string]string{"v": "v", "n": "n", "other": "v"}[where]
 				spec, listed := wantLoop[key]
 				may, to, _ := strings.Cut(spec, " ")
 				if to == "=" {
-					to = status
+					to = string(status)
 				}
 				for _, r := range Roles {
 					a := actorAt(r, tree)
@@ -139,7 +140,7 @@ func TestTransition_EveryRoleActionStateAndPlace(t *testing.T) {
 						t.Errorf("%s by %s (case at %s): %v, want %q", key, r, where, err, want)
 						continue
 					}
-					if want == "" && got != to {
+					if want == "" && string(got) != to {
 						t.Errorf("%s by %s: status %s, want %s", key, r, got, to)
 					}
 					if want == ECONFLICT && ErrorField(err) != "status" {
@@ -159,7 +160,7 @@ func TestTransition_EveryRoleActionStateAndPlace(t *testing.T) {
 }
 
 // step takes one action on c as a and applies it.
-func step(t *testing.T, a *Actor, c *Case, action, reason string, want string) {
+func step(t *testing.T, a *Actor, c *Case, action CaseAction, reason string, want CaseStatus) {
 	t.Helper()
 	tree := testTree()
 	got, err := Transition(a, c, nil, action, reason, placeOf(c, tree))
@@ -234,11 +235,11 @@ func TestTransition_Refusals(t *testing.T) {
 	cases := []struct {
 		name    string
 		actor   *Actor
-		status  string
+		status  CaseStatus
 		village bool
 		edit    func(*Case)
 		camp    *Campaign
-		action  string
+		action  CaseAction
 		reason  string
 		code    string
 		field   string
@@ -350,7 +351,7 @@ func TestTransition_WrongPlaceIsAnInternalError(t *testing.T) {
 // TestTransitionTable_AgreesWithPolicy: the case actions that policy.go also
 // names are given to the same roles by both tables.
 func TestTransitionTable_AgreesWithPolicy(t *testing.T) {
-	pairs := map[string]Action{CaseRequestCloseout: ActRequestCloseout, CaseVoid: ActVoid,
+	pairs := map[CaseAction]Action{CaseRequestCloseout: ActRequestCloseout, CaseVoid: ActVoid,
 		CaseReopen: ActReopen, CaseTransfer: ActTransfer, CasePublish: ActPublish, CaseUnpublish: ActPublish}
 	for action, act := range pairs {
 		for _, r := range Roles {
@@ -395,7 +396,7 @@ func TestTransitionTable_ReturnMirrorsApprove(t *testing.T) {
 
 func TestReviewer_WhoSignsNext(t *testing.T) {
 	for _, tc := range []struct {
-		status  string
+		status  CaseStatus
 		village bool
 		want    Role
 	}{
@@ -419,24 +420,24 @@ func TestAllowedActions_Buttons(t *testing.T) {
 	tree := testTree()
 	for _, tc := range []struct {
 		role    Role
-		status  string
+		status  CaseStatus
 		village bool
 		edit    func(*Case)
-		want    []string
+		want    []CaseAction
 	}{
-		{RoleGrid, StatusRectifying, true, nil, []string{CaseRequestCloseout}},
-		{RoleTownOfficer, StatusRegistered, true, nil, []string{CaseRequestCloseout, CaseVoid}},
-		{RoleDistrictOffice, StatusRectifying, true, nil, []string{CaseVoid, CaseTransfer}},
-		{RoleVillageHead, StatusCloseoutRequested, true, nil, []string{CaseApprove, CaseReturn}},
+		{RoleGrid, StatusRectifying, true, nil, []CaseAction{CaseRequestCloseout}},
+		{RoleTownOfficer, StatusRegistered, true, nil, []CaseAction{CaseRequestCloseout, CaseVoid}},
+		{RoleDistrictOffice, StatusRectifying, true, nil, []CaseAction{CaseVoid, CaseTransfer}},
+		{RoleVillageHead, StatusCloseoutRequested, true, nil, []CaseAction{CaseApprove, CaseReturn}},
 		{RoleTownHead, StatusCloseoutRequested, true, nil, nil},
-		{RoleTownHead, StatusCloseoutRequested, false, nil, []string{CaseApprove, CaseReturn}},
-		{RoleDistrictOffice, StatusClosedOut, true, nil, []string{CaseReopen, CasePublish}},
-		{RoleDistrictOffice, StatusClosedOut, true, func(c *Case) { c.Published = true }, []string{CaseReopen, CaseUnpublish}},
-		{RoleTownOfficer, StatusClosedOut, true, nil, []string{CaseReopen}},
+		{RoleTownHead, StatusCloseoutRequested, false, nil, []CaseAction{CaseApprove, CaseReturn}},
+		{RoleDistrictOffice, StatusClosedOut, true, nil, []CaseAction{CaseReopen, CasePublish}},
+		{RoleDistrictOffice, StatusClosedOut, true, func(c *Case) { c.Published = true }, []CaseAction{CaseReopen, CaseUnpublish}},
+		{RoleTownOfficer, StatusClosedOut, true, nil, []CaseAction{CaseReopen}},
 		{RoleSupervisor, StatusRectifying, true, nil, nil},
 		{RoleDiscipline, StatusTownApproved, true, nil, nil},
 		// The content checks are left to the press: the button shows.
-		{RoleGrid, StatusRectifying, true, func(c *Case) { c.OnsiteStatus = OnsiteInProgress }, []string{CaseRequestCloseout}},
+		{RoleGrid, StatusRectifying, true, func(c *Case) { c.OnsiteStatus = OnsiteInProgress }, []CaseAction{CaseRequestCloseout}},
 	} {
 		c := readyCase(tc.status, tc.village)
 		if tc.edit != nil {
@@ -528,12 +529,12 @@ func TestTransitionAs_Delegation(t *testing.T) {
 		actor   *Actor
 		del     func() *Delegation
 		now     time.Time
-		status  string
+		status  CaseStatus
 		village bool
-		action  string
+		action  CaseAction
 		reason  string
 		code    string
-		to      string
+		to      CaseStatus
 	}{
 		{"active: officer approves for the town head", officer, func() *Delegation { return delegationTo(9) }, june,
 			StatusVillageApproved, true, CaseApprove, "", "", StatusTownApproved},

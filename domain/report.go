@@ -14,26 +14,32 @@ import (
 // Weekly report statuses. draft, submitted, returned and accepted are
 // stored; missing and exempt are what a list shows for a town without a
 // submitted report once the deadline has passed, or excused from it.
+// ReportStatus is a weekly report's state.
+type ReportStatus string
+
 const (
-	ReportDraft     = "draft"     // 草稿
-	ReportSubmitted = "submitted" // 已报送
-	ReportReturned  = "returned"  // 已退回
-	ReportAccepted  = "accepted"  // 已接收
-	ReportMissing   = "missing"   // 未报送
-	ReportExempt    = "exempt"    // 免报
+	ReportDraft     ReportStatus = "draft"     // 草稿
+	ReportSubmitted ReportStatus = "submitted" // 已报送
+	ReportReturned  ReportStatus = "returned"  // 已退回
+	ReportAccepted  ReportStatus = "accepted"  // 已接收
+	ReportMissing   ReportStatus = "missing"   // 未报送
+	ReportExempt    ReportStatus = "exempt"    // 免报
 )
 
 // ReportStatusNames gives each status's Chinese name.
-var ReportStatusNames = map[string]string{
+var ReportStatusNames = map[ReportStatus]string{
 	ReportDraft: "草稿", ReportSubmitted: "已报送", ReportReturned: "已退回", ReportAccepted: "已接收",
 	ReportMissing: "未报送", ReportExempt: "免报",
 }
 
+// ReportAction is what a town or the district does with a weekly report.
+type ReportAction string
+
 // Report actions.
 const (
-	ReportSubmit = "submit"
-	ReportAccept = "accept"
-	ReportReturn = "return"
+	ReportSubmit ReportAction = "submit"
+	ReportAccept ReportAction = "accept"
+	ReportReturn ReportAction = "return"
 )
 
 // ProxySubmission is what submitted_for says when the district office
@@ -43,23 +49,23 @@ const ProxySubmission = "代报"
 // WeeklyReport (周报) is one town's report for one deadline. The frozen
 // 附件2 row and 附件1 rows of its latest submission are loaded only by Report.
 type WeeklyReport struct {
-	ID               int64      `json:"id"`
-	CampaignID       int64      `json:"campaign_id"`
-	OrgID            int64      `json:"org_id"`
-	OrgName          string     `json:"org_name"`
-	Deadline         time.Time  `json:"deadline"`
-	Status           string     `json:"status"`
-	FirstSubmittedAt *time.Time `json:"first_submitted_at"`
-	SubmittedAt      *time.Time `json:"submitted_at"`
-	OnTime           *bool      `json:"on_time"`
-	LateReason       string     `json:"late_reason,omitempty"`
-	SubmittedByName  string     `json:"submitted_by_name,omitempty"`
-	SubmittedFor     string     `json:"submitted_for,omitempty"`
-	ReturnReason     string     `json:"return_reason,omitempty"`
-	ReviewedByName   string     `json:"reviewed_by_name,omitempty"`
-	ReviewedAt       *time.Time `json:"reviewed_at,omitempty"`
-	ExemptReason     string     `json:"exempt_reason,omitempty"`
-	Version          int64      `json:"version"`
+	ID               int64        `json:"id"`
+	CampaignID       int64        `json:"campaign_id"`
+	OrgID            int64        `json:"org_id"`
+	OrgName          string       `json:"org_name"`
+	Deadline         time.Time    `json:"deadline"`
+	Status           ReportStatus `json:"status"`
+	FirstSubmittedAt *time.Time   `json:"first_submitted_at"`
+	SubmittedAt      *time.Time   `json:"submitted_at"`
+	OnTime           *bool        `json:"on_time"`
+	LateReason       string       `json:"late_reason,omitempty"`
+	SubmittedByName  string       `json:"submitted_by_name,omitempty"`
+	SubmittedFor     string       `json:"submitted_for,omitempty"`
+	ReturnReason     string       `json:"return_reason,omitempty"`
+	ReviewedByName   string       `json:"reviewed_by_name,omitempty"`
+	ReviewedAt       *time.Time   `json:"reviewed_at,omitempty"`
+	ExemptReason     string       `json:"exempt_reason,omitempty"`
+	Version          int64        `json:"version"`
 }
 
 // ReportFinding is one validation result of a report: a rule of
@@ -104,7 +110,7 @@ func ValidateReport(row SummaryRow, problems []*Case, camp *Campaign, now time.T
 }
 
 // WrongReportState refuses an action that the report's status does not allow.
-func WrongReportState(status, verb string) error {
+func WrongReportState(status ReportStatus, verb string) error {
 	return &Error{Code: ECONFLICT, Field: "status",
 		Message: fmt.Sprintf("周报处于“%s”状态，不能%s", ReportStatusNames[status], verb)}
 }
@@ -119,7 +125,7 @@ func WrongReportState(status, verb string) error {
 // the deadline needs a late reason. Accept takes a submitted report; return
 // (reason required) a submitted or accepted one. Who may act is the policy's
 // (ActSubmitReport, ActReviewReport); this says only what the state allows.
-func CheckReportAction(r *WeeklyReport, action, reason string, now time.Time, loc *time.Location) (newStatus string, err error) {
+func CheckReportAction(r *WeeklyReport, action ReportAction, reason string, now time.Time, loc *time.Location) (newStatus ReportStatus, err error) {
 	switch action {
 	case ReportSubmit:
 		if r.Status != ReportDraft && r.Status != ReportReturned {

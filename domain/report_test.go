@@ -12,12 +12,12 @@ func TestCheckReportAction(t *testing.T) {
 	first := before
 	cases := []struct {
 		name     string
-		status   string
+		status   ReportStatus
 		first    *time.Time
-		action   string
+		action   ReportAction
 		reason   string
 		now      time.Time
-		want     string
+		want     ReportStatus
 		wantCode string
 		field    string
 	}{
@@ -31,7 +31,7 @@ func TestCheckReportAction(t *testing.T) {
 		{"return needs a reason", ReportSubmitted, &first, ReportReturn, "", deadline, "", EINVALID, "reason"},
 		{"return an accepted report", ReportAccepted, &first, ReportReturn, "合计有误", deadline, ReportReturned, "", ""},
 		{"return a draft", ReportDraft, nil, ReportReturn, "x", deadline, "", ECONFLICT, "status"},
-		{"unknown action", ReportDraft, nil, "approve", "", deadline, "", EINVALID, "action"},
+		{"unknown action", ReportDraft, nil, ReportAction("approve"), "", deadline, "", EINVALID, "action"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -10,7 +10,7 @@ func TestOverdue_PastRectifyDeadlineAndLive(t *testing.T) {
 	today := Date("2020-07-01")
 	for _, tc := range []struct {
 		deadline Date
-		status   string
+		status   CaseStatus
 		want     bool
 	}{
 		{"2020-06-30", StatusRectifying, true},
@@ -22,7 +22,7 @@ func TestOverdue_PastRectifyDeadlineAndLive(t *testing.T) {
 		{"2020-06-30", StatusClosedOut, false},
 		{"2020-06-30", StatusVoided, false},
 	} {
-		c := &Case{RectifyDeadline: tc.deadline, Status: tc.status}
+		c := &Case{Status: tc.status, CaseFields: CaseFields{RectifyDeadline: tc.deadline}}
 		if got := Overdue(c, today); got != tc.want {
 			t.Errorf("deadline %q status %s: %v, want %v", tc.deadline, tc.status, got, tc.want)
 		}
@@ -51,7 +51,7 @@ func TestSupervisedOverdue(t *testing.T) {
 	for _, tc := range []struct {
 		supervised bool
 		deadline   Date
-		status     string
+		status     CaseStatus
 		want       bool
 	}{
 		{true, "2020-08-31", StatusRectifying, true},
@@ -61,7 +61,7 @@ func TestSupervisedOverdue(t *testing.T) {
 		{true, "2020-08-31", StatusClosedOut, false},
 		{true, "2020-08-31", StatusVoided, false},
 	} {
-		c := &Case{Supervised: tc.supervised, SupervisedDeadline: tc.deadline, Status: tc.status}
+		c := &Case{Status: tc.status, CaseFields: CaseFields{Supervised: tc.supervised, SupervisedDeadline: tc.deadline}}
 		if got := SupervisedOverdue(c, today); got != tc.want {
 			t.Errorf("%+v: %v, want %v", tc, got, tc.want)
 		}
@@ -112,8 +112,8 @@ func TestRecheckDue(t *testing.T) {
 		}
 	}
 	// A case's 停产或关闭 uses the same codes as a site's state.
-	for _, s := range []string{ShutdownSuspended, ShutdownClosed, ShutdownBanned} {
-		if _, ok := RecheckDue(s, time.Time{}, nil, "2020-06-01"); !ok {
+	for _, s := range []Shutdown{ShutdownSuspended, ShutdownClosed, ShutdownBanned} {
+		if _, ok := RecheckDue(string(s), time.Time{}, nil, "2020-06-01"); !ok {
 			t.Errorf("shutdown %s needs re-checks", s)
 		}
 	}

@@ -12,8 +12,8 @@ import (
 
 // Sign-off decisions.
 const (
-	DecisionApprove = "approve" // 审核通过
-	DecisionReturn  = "return"  // 退回
+	DecisionApprove CaseAction = "approve" // 审核通过
+	DecisionReturn  CaseAction = "return"  // 退回
 )
 
 // SignOff (签字) is one approval or return of a case at one level (村/镇/区).
@@ -21,27 +21,27 @@ const (
 // ContentHash, so the case page can show when data was changed behind the
 // program's back. A delegate signs with the head's role and names the head.
 type SignOff struct {
-	ID               int64     `json:"id"`
-	CaseID           int64     `json:"case_id"`
-	UserID           int64     `json:"user_id"` // who pressed the button
-	UserName         string    `json:"user_name"`
-	Role             Role      `json:"role"` // the role signed as (the head's, when delegated)
-	OrgID            int64     `json:"org_id"`
-	OnBehalfOfUserID *int64    `json:"on_behalf_of_user_id"` // the head, when delegated
-	OnBehalfOfName   string    `json:"on_behalf_of_name,omitempty"`
-	Decision         string    `json:"decision"`
-	Reason           string    `json:"reason,omitempty"`
-	FromStatus       string    `json:"from_status"`
-	ToStatus         string    `json:"to_status"`
-	At               time.Time `json:"at"`
-	ContentHash      string    `json:"content_hash"` // hex SHA-256 of CanonicalContent
+	ID               int64      `json:"id"`
+	CaseID           int64      `json:"case_id"`
+	UserID           int64      `json:"user_id"` // who pressed the button
+	UserName         string     `json:"user_name"`
+	Role             Role       `json:"role"` // the role signed as (the head's, when delegated)
+	OrgID            int64      `json:"org_id"`
+	OnBehalfOfUserID *int64     `json:"on_behalf_of_user_id"` // the head, when delegated
+	OnBehalfOfName   string     `json:"on_behalf_of_name,omitempty"`
+	Decision         CaseAction `json:"decision"`
+	Reason           string     `json:"reason,omitempty"`
+	FromStatus       CaseStatus `json:"from_status"`
+	ToStatus         CaseStatus `json:"to_status"`
+	At               time.Time  `json:"at"`
+	ContentHash      string     `json:"content_hash"` // hex SHA-256 of CanonicalContent
 }
 
 // NewSignOff records a's approve or return of c (which Transition allowed
 // as from → to) at at, bound to the case's content and attachments. When a
 // acts under del, the sign-off carries the head's role and name as well.
 // It returns false for any action that is not a signature.
-func NewSignOff(a *Actor, del *Delegation, c *Case, action, reason, from, to string, at time.Time, attachmentSHA256s []string) (SignOff, bool) {
+func NewSignOff(a *Actor, del *Delegation, c *Case, action CaseAction, reason string, from, to CaseStatus, at time.Time, attachmentSHA256s []string) (SignOff, bool) {
 	if !isSignature(action) {
 		return SignOff{}, false
 	}
@@ -132,13 +132,13 @@ func CanonicalContent(c *Case, attachmentSHA256s []string) []byte {
 	v := canonicalCase{
 		ID: c.ID, ProblemNo: c.ProblemNo, SourceNo: c.SourceNo, CampaignID: c.CampaignID,
 		OrgID: c.OrgID, VillageID: c.VillageID, SiteID: c.SiteID,
-		UnitName: c.UnitName, Category: c.Category, Address: c.Address,
-		PersonInCharge: c.PersonInCharge, Description: c.Description, Source: c.Source,
-		Shutdown: c.Shutdown, ShutdownDate: c.ShutdownDate, Clears: clears, ClearDates: dates,
+		UnitName: c.UnitName, Category: string(c.Category), Address: c.Address,
+		PersonInCharge: c.PersonInCharge, Description: c.Description, Source: string(c.Source),
+		Shutdown: string(c.Shutdown), ShutdownDate: c.ShutdownDate, Clears: clears, ClearDates: dates,
 		CaseFiled: c.CaseFiled, CaseNo: c.CaseNo, FineFen: c.FineFen, ConfiscatedFen: c.ConfiscatedFen,
 		JudicialTransfer: c.JudicialTransfer, JudicialPersons: c.JudicialPersons,
 		DetainedPersons: c.DetainedPersons, DisciplinedPersons: c.DisciplinedPersons,
-		OnsiteStatus: c.OnsiteStatus, OnsiteDoneDate: c.OnsiteDoneDate,
+		OnsiteStatus: string(c.OnsiteStatus), OnsiteDoneDate: c.OnsiteDoneDate,
 		RectifyDeadline: c.RectifyDeadline, Supervised: c.Supervised,
 		SupervisedDeadline: c.SupervisedDeadline, Attachments: shas,
 	}

@@ -12,16 +12,19 @@ import (
 // signedCase is a case with every §7 field set.
 func signedCase() *Case {
 	return &Case{
-		ID: 17, ProblemNo: "320404004-2020-0007", SourceNo: "XHG-12", CampaignID: 1, OrgID: 2,
-		VillageID: ptr(int64(4)), SiteID: 5, UnitName: "某化工厂", Category: CatStopped, Address: "新中路1号",
-		PersonInCharge: "张三", Description: "擅自恢复生产 <夜间> & 周末", Source: SourcePrior,
-		Shutdown: ShutdownClosed, ShutdownDate: "2020-05-20",
-		Clears:     map[string]bool{ItemWater: true, ItemPower: true, ItemMaterials: false},
-		ClearDates: map[string]Date{ItemWater: "2020-05-21", ItemPower: "2020-05-22"},
-		CaseFiled:  true, CaseNo: "钟安罚〔2020〕7号", FineFen: 300000, ConfiscatedFen: 123450,
-		JudicialTransfer: true, JudicialPersons: 2, DetainedPersons: 1, DisciplinedPersons: 1,
-		OnsiteStatus: OnsiteDone, OnsiteDoneDate: "2020-06-01", RectifyDeadline: "2020-06-30",
-		Supervised: true, SupervisedDeadline: "2020-07-19",
+		ID: 17, ProblemNo: "320404004-2020-0007", CampaignID: 1, OrgID: 2,
+		VillageID: ptr(int64(4)), SiteID: 5,
+		CaseFields: CaseFields{
+			SourceNo: "XHG-12", UnitName: "某化工厂", Category: CatStopped, Address: "新中路1号",
+			PersonInCharge: "张三", Description: "擅自恢复生产 <夜间> & 周末", Source: SourcePrior,
+			Shutdown: ShutdownClosed, ShutdownDate: "2020-05-20",
+			Clears:     map[string]bool{ItemWater: true, ItemPower: true, ItemMaterials: false},
+			ClearDates: map[string]Date{ItemWater: "2020-05-21", ItemPower: "2020-05-22"},
+			CaseFiled:  true, CaseNo: "钟安罚〔2020〕7号", FineFen: 300000, ConfiscatedFen: 123450,
+			JudicialTransfer: true, JudicialPersons: 2, DetainedPersons: 1, DisciplinedPersons: 1,
+			OnsiteStatus: OnsiteDone, OnsiteDoneDate: "2020-06-01", RectifyDeadline: "2020-06-30",
+			Supervised: true, SupervisedDeadline: "2020-07-19",
+		},
 		Status: StatusCloseoutRequested, Version: 4,
 	}
 }
@@ -41,9 +44,20 @@ var signedFields = []string{"id", "problem_no", "source_no", "campaign_id", "org
 	"rectify_deadline", "supervised", "supervised_deadline"}
 
 // unsignedFields are the Case fields outside the signature: state and
-// bookkeeping that change without the content changing.
+// bookkeeping that change without the content changing. A field left out
+// of JSON is named by its Go name (fieldName).
 var unsignedFields = []string{"status", "version", "published", "created_by", "created_at",
-	"updated_at", "closed_out_at", "town_name", "village_name", "warnings"}
+	"updated_at", "closed_out_at", "ClearsDone", "town_name", "village_name", "warnings"}
+
+// fieldName names a Case field as signedFields and unsignedFields do: by
+// its JSON name, or by its Go name when JSON leaves it out (`json:"-"`).
+func fieldName(f reflect.StructField) string {
+	tag, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+	if tag == "-" {
+		return f.Name
+	}
+	return tag
+}
 
 // TestCanonicalContent_Golden pins the exact bytes: a change of format
 // would make every stored signature read as a mismatch.
@@ -109,8 +123,8 @@ func TestContentHash_StableUnderMapAndAttachmentOrder(t *testing.T) {
 	}
 }
 
-// changed returns a copy of c with the field named by its JSON tag altered.
-func changed(t *testing.T, c *Case, jsonName string) *Case {
+// changed returns a copy of c with the field named name (fieldName) altered.
+func changed(t *testing.T, c *Case, name string) *Case {
 	t.Helper()
 	cp := *c
 	cp.Clears = map[string]bool{}
@@ -122,14 +136,26 @@ func changed(t *testing.T, c *Case, jsonName string) *Case {
 		cp.ClearDates[k] = v
 	}
 	v := reflect.ValueOf(&cp).Elem()
-	for i := 0; i < v.NumField(); i++ {
-		tag, _, _ := strings.Cut(v.Type().Field(i).Tag.Get("json"), ",")
-		if tag != jsonName {
+	for _, sf := range reflect.VisibleFields(v.Type()) {
+		if sf.Anonymous {
+			continue // CaseFields: its fields are visited as Case's own
+		}
+		if fieldName(sf) != name {
 			continue
 		}
-		f := v.Field(i)
+		f := v.FieldByIndex(sf.Index)
 		switch x := f.Addr().Interface().(type) {
 		case *string:
+			*x += "改"
+		case *CaseStatus:
+			*x += "改"
+		case *Category:
+			*x += "改"
+		case *Source:
+			*x += "改"
+		case *Shutdown:
+			*x += "改"
+		case *Onsite:
 			*x += "改"
 		case *Date:
 			*x = "2021-01-01"
@@ -152,11 +178,11 @@ func changed(t *testing.T, c *Case, jsonName string) *Case {
 		case *[]Warning:
 			*x = append(*x, Warning{Code: RuleStale})
 		default:
-			t.Fatalf("field %s: no way to change a %s", jsonName, f.Type())
+			t.Fatalf("field %s: no way to change a %s", name, f.Type())
 		}
 		return &cp
 	}
-	t.Fatalf("Case has no field %q", jsonName)
+	t.Fatalf("Case has no field %q", name)
 	return nil
 }
 
@@ -179,11 +205,12 @@ func TestContentHash_EveryCaseField(t *testing.T) {
 			t.Errorf("changing %s changes the hash", f)
 		}
 	}
-	typ := reflect.TypeOf(Case{})
-	for i := 0; i < typ.NumField(); i++ {
-		tag, _, _ := strings.Cut(typ.Field(i).Tag.Get("json"), ",")
-		if !listed[tag] {
-			t.Errorf("Case field %s (%s) is neither signed nor listed as unsigned", typ.Field(i).Name, tag)
+	for _, f := range reflect.VisibleFields(reflect.TypeOf(Case{})) {
+		if f.Anonymous {
+			continue // CaseFields: its fields are visited as Case's own
+		}
+		if name := fieldName(f); !listed[name] {
+			t.Errorf("Case field %s (%s) is neither signed nor listed as unsigned", f.Name, name)
 		}
 	}
 	// A village removed, an attachment added or dropped.
@@ -258,7 +285,7 @@ func TestNewSignOff_RecordsSignerAndHead(t *testing.T) {
 	if s.Role != RoleTownHead || s.OnBehalfOfUserID != nil || s.Decision != DecisionApprove {
 		t.Fatalf("head's own sign-off: %+v", s)
 	}
-	for _, action := range []string{CaseRequestCloseout, CaseReopen, CaseVoid, CaseTransfer, CasePublish} {
+	for _, action := range []CaseAction{CaseRequestCloseout, CaseReopen, CaseVoid, CaseTransfer, CasePublish} {
 		if _, ok := NewSignOff(head, nil, c, action, "", "", "", june, shas); ok {
 			t.Errorf("%s is not a signature", action)
 		}

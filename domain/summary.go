@@ -44,8 +44,8 @@ type SummaryRegion struct {
 // the case falls in (the child of the chosen unit that contains its town).
 type CaseFacts struct {
 	RegionID           int64
-	Status             string // voided cases count nowhere
-	Category           string
+	Status             CaseStatus // voided cases count nowhere
+	Category           Category
 	OnsiteDone         bool
 	ClearsComplete     bool
 	CaseFiled          bool

@@ -39,7 +39,7 @@ var requiredCaseFields = []struct {
 	value        func(*Case) string
 }{
 	{"unit_name", "问题单位名称", func(c *Case) string { return c.UnitName }},
-	{"category", "问题类别", func(c *Case) string { return c.Category }},
+	{"category", "问题类别", func(c *Case) string { return string(c.Category) }},
 	{"address", "详细地址", func(c *Case) string { return c.Address }},
 	{"description", "违法违规问题具体描述", func(c *Case) string { return c.Description }},
 }
@@ -64,7 +64,7 @@ func requiredErrors(c *Case, camp *Campaign) []Warning {
 			errs = append(errs, Warning{Code: RuleRequired, Field: f.field, Message: verb + f.label})
 			continue
 		}
-		if f.field == "category" && !campaignCategory(camp, v) {
+		if f.field == "category" && !campaignCategory(camp, Category(v)) {
 			errs = append(errs, Warning{Code: RuleUnknownCategory, Field: "category",
 				Message: fmt.Sprintf("问题类别“%s”不在本专项行动的类别之中", v)})
 		}
@@ -91,7 +91,7 @@ func negativeErrors(c *Case) []Warning {
 	return errs
 }
 
-func campaignCategory(camp *Campaign, cat string) bool {
+func campaignCategory(camp *Campaign, cat Category) bool {
 	if camp == nil || len(camp.Categories) == 0 {
 		_, ok := CategoryNames[cat]
 		return ok
@@ -234,10 +234,14 @@ func ValidateSummary(r SummaryRow) (errs, warns []Warning) {
 // checked. It returns the first problem in form order as Invalid naming the
 // JSON field, so the form can point at it.
 func (c *Case) Normalize(camp *Campaign) error {
-	for _, p := range []*string{&c.ProblemNo, &c.SourceNo, &c.UnitName, &c.Category, &c.Address,
-		&c.PersonInCharge, &c.Description, &c.Source, &c.Shutdown, &c.CaseNo, &c.OnsiteStatus} {
+	for _, p := range []*string{&c.ProblemNo, &c.SourceNo, &c.UnitName, &c.Address,
+		&c.PersonInCharge, &c.Description, &c.CaseNo} {
 		*p = strings.TrimSpace(*p)
 	}
+	c.Category = Category(strings.TrimSpace(string(c.Category)))
+	c.Source = Source(strings.TrimSpace(string(c.Source)))
+	c.Shutdown = Shutdown(strings.TrimSpace(string(c.Shutdown)))
+	c.OnsiteStatus = Onsite(strings.TrimSpace(string(c.OnsiteStatus)))
 	if c.Shutdown == "" {
 		c.Shutdown = ShutdownNone
 	}

@@ -19,14 +19,16 @@ func testCampaign(t *testing.T) *Campaign {
 // validTestCase is a complete, consistent case; each test changes one thing.
 func validTestCase(now time.Time) *Case {
 	return &Case{
-		UnitName: "常州市某某金属制品厂", Category: CatSmelting, Address: "邹区镇某村88号",
-		PersonInCharge: "张三", Description: "无证无照从事熔炼", Source: SourceGrid,
-		Shutdown: ShutdownNone, OnsiteStatus: OnsiteInProgress,
-		Clears:          map[string]bool{ItemWater: false, ItemPower: false, ItemMaterials: false, ItemEquipment: false, ItemProducts: false},
-		ClearDates:      map[string]Date{},
-		Status:          StatusRectifying,
-		UpdatedAt:       now.Add(-24 * time.Hour),
-		RectifyDeadline: "2020-10-31",
+		CaseFields: CaseFields{
+			UnitName: "常州市某某金属制品厂", Category: CatSmelting, Address: "邹区镇某村88号",
+			PersonInCharge: "张三", Description: "无证无照从事熔炼", Source: SourceGrid,
+			Shutdown: ShutdownNone, OnsiteStatus: OnsiteInProgress,
+			Clears:          map[string]bool{ItemWater: false, ItemPower: false, ItemMaterials: false, ItemEquipment: false, ItemProducts: false},
+			ClearDates:      map[string]Date{},
+			RectifyDeadline: "2020-10-31",
+		},
+		Status:    StatusRectifying,
+		UpdatedAt: now.Add(-24 * time.Hour),
 	}
 }
 
@@ -70,12 +72,12 @@ func TestValidateCase(t *testing.T) {
 			wantErrs: []ruleAt{{RuleRequired, "unit_name"}, {RuleRequired, "category"}, {RuleRequired, "address"}, {RuleRequired, "description"}},
 		},
 		{
-			name: "category outside the seven", edit: func(c *Case) { c.Category = "chemical" },
+			name: "category outside the seven", edit: func(c *Case) { c.Category = Category("chemical") },
 			wantErrs: []ruleAt{{RuleUnknownCategory, "category"}}, wantMsg: "chemical",
 		},
 		{
 			name:     "category the campaign does not use",
-			camp:     &Campaign{Categories: []string{CatStopped, CatSmelting}, ClearItems: DefaultClearItems},
+			camp:     &Campaign{Categories: []Category{CatStopped, CatSmelting}, ClearItems: DefaultClearItems},
 			edit:     func(c *Case) { c.Category = CatDyeing },
 			wantErrs: []ruleAt{{RuleUnknownCategory, "category"}},
 		},
@@ -284,11 +286,10 @@ func TestValidateSummary_SummarizeOutputHasNoErrors(t *testing.T) {
 func TestCaseNormalize_TrimsAndDefaults(t *testing.T) {
 	camp := testCampaign(t)
 	camp.ClearItems = append(camp.ClearItems, ItemPremises)
-	c := &Case{
-		UnitName: "  某某喷涂作坊 ", Category: " spraying", Address: "五星街道\u3000某路1号 ", Description: "露天喷涂 ",
+	c := &Case{CaseFields: CaseFields{UnitName: "  某某喷涂作坊 ", Category: " spraying", Address: "五星街道\u3000某路1号 ", Description: "露天喷涂 ",
 		PersonInCharge: " 李四 ", CaseNo: " 钟应急罚〔2020〕2号 ",
 		Clears:     map[string]bool{ItemWater: true},
-		ClearDates: map[string]Date{ItemWater: "2020-10-01", ItemPower: ""},
+		ClearDates: map[string]Date{ItemWater: "2020-10-01", ItemPower: ""}},
 	}
 	if err := c.Normalize(camp); err != nil {
 		t.Fatalf("Normalize: %v", err)
@@ -311,8 +312,8 @@ func TestCaseNormalize_TrimsAndDefaults(t *testing.T) {
 	}
 
 	// Set values are kept.
-	d := &Case{UnitName: "x", Category: CatDust, Address: "y", Description: "z",
-		Shutdown: ShutdownBanned, OnsiteStatus: OnsiteDone, Source: SourceTip}
+	d := &Case{CaseFields: CaseFields{UnitName: "x", Category: CatDust, Address: "y", Description: "z",
+		Shutdown: ShutdownBanned, OnsiteStatus: OnsiteDone, Source: SourceTip}}
 	if err := d.Normalize(camp); err != nil {
 		t.Fatal(err)
 	}

@@ -100,7 +100,7 @@ var att1 = form[*domain.Case]{
 }
 
 // categoryCol is one 附件1 问题类别 sub-column.
-func categoryCol(cat string) column[*domain.Case] {
+func categoryCol(cat domain.Category) column[*domain.Case] {
 	return column[*domain.Case]{
 		group: "问题类别", head: domain.CategoryNames[cat], width: 4.5, kind: kindCentre,
 		text: func(c *domain.Case) string { return tick(c.Category == cat) },

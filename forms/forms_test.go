@@ -37,27 +37,30 @@ func sampleCases() []*domain.Case {
 	partial := all(true)
 	partial[domain.ItemPower] = false
 	return []*domain.Case{
-		{ProblemNo: "320404004-2020-0001", TownName: "邹区镇", UnitName: "常州市某某电镀加工厂",
-			Category: domain.CatElectroplating, Address: "邹区镇卜弋村委前村12号", PersonInCharge: "张三",
-			Description: "无证无照从事电镀加工，废水直排", Shutdown: domain.ShutdownClosed,
+		{ProblemNo: "320404004-2020-0001", TownName: "邹区镇", CaseFields: domain.CaseFields{
+			UnitName: "常州市某某电镀加工厂", Category: domain.CatElectroplating, Address: "邹区镇卜弋村委前村12号",
+			PersonInCharge: "张三", Description: "无证无照从事电镀加工，废水直排", Shutdown: domain.ShutdownClosed,
 			Clears: all(true), CaseFiled: true, FineFen: 123450, ConfiscatedFen: 30_000_000,
-			JudicialTransfer: true, JudicialPersons: 2, DisciplinedPersons: 1, OnsiteStatus: domain.OnsiteDone},
-		{ProblemNo: "320404K01-2020-0002", TownName: "钟楼经济开发区", UnitName: injection,
-			Category: domain.CatStopped, Address: "+86 星港路8号", PersonInCharge: "-李四",
+			JudicialTransfer: true, JudicialPersons: 2, DisciplinedPersons: 1, OnsiteStatus: domain.OnsiteDone}},
+		{ProblemNo: "320404K01-2020-0002", TownName: "钟楼经济开发区", CaseFields: domain.CaseFields{
+			UnitName: injection, Category: domain.CatStopped, Address: "+86 星港路8号", PersonInCharge: "-李四",
 			Description: "@取缔名单企业擅自恢复生产", Shutdown: domain.ShutdownBanned,
-			Clears: partial, OnsiteStatus: domain.OnsiteInProgress},
-		{ProblemNo: "320404003-2020-0003", TownName: "五星街道", UnitName: "某喷涂作坊",
-			Category: domain.CatSpraying, Address: "五星街道某路1号", PersonInCharge: "王五",
+			Clears: partial, OnsiteStatus: domain.OnsiteInProgress}},
+		{ProblemNo: "320404003-2020-0003", TownName: "五星街道", CaseFields: domain.CaseFields{
+			UnitName: "某喷涂作坊", Category: domain.CatSpraying, Address: "五星街道某路1号", PersonInCharge: "王五",
 			Description: "露天喷涂，无废气收集设施", Shutdown: domain.ShutdownSuspended,
-			CaseFiled: true, FineFen: 1, OnsiteStatus: domain.OnsiteNotStarted},
-		{ProblemNo: "320404005-2020-0004", TownName: "北港街道", UnitName: "某冶炼点", Category: domain.CatSmelting,
-			Address: "北港街道", Description: "小冶炼", Shutdown: domain.ShutdownNone, OnsiteStatus: domain.OnsiteDone},
-		{ProblemNo: "320404006-2020-0005", TownName: "西林街道", UnitName: "某印染坊", Category: domain.CatDyeing,
-			Address: "西林街道", Description: "小印染", Clears: map[string]bool{}, FineFen: 100_000_000_000},
-		{ProblemNo: "320404007-2020-0006", TownName: "南大街街道", UnitName: "某木器加工", Category: domain.CatDust,
-			Address: "南大街街道", Description: "木粉尘", Clears: all(false)},
-		{ProblemNo: "320404008-2020-0007", TownName: "荷花池街道", UnitName: "某小化工", Category: domain.CatOther,
-			Address: "荷花池街道", Description: "其它小散乱污"},
+			CaseFiled: true, FineFen: 1, OnsiteStatus: domain.OnsiteNotStarted}},
+		{ProblemNo: "320404005-2020-0004", TownName: "北港街道", CaseFields: domain.CaseFields{
+			UnitName: "某冶炼点", Category: domain.CatSmelting, Address: "北港街道", Description: "小冶炼",
+			Shutdown: domain.ShutdownNone, OnsiteStatus: domain.OnsiteDone}},
+		{ProblemNo: "320404006-2020-0005", TownName: "西林街道", CaseFields: domain.CaseFields{
+			UnitName: "某印染坊", Category: domain.CatDyeing, Address: "西林街道", Description: "小印染",
+			Clears: map[string]bool{}, FineFen: 100_000_000_000}},
+		{ProblemNo: "320404007-2020-0006", TownName: "南大街街道", CaseFields: domain.CaseFields{
+			UnitName: "某木器加工", Category: domain.CatDust, Address: "南大街街道", Description: "木粉尘",
+			Clears: all(false)}},
+		{ProblemNo: "320404008-2020-0007", TownName: "荷花池街道", CaseFields: domain.CaseFields{
+			UnitName: "某小化工", Category: domain.CatOther, Address: "荷花池街道", Description: "其它小散乱污"}},
 	}
 }
 

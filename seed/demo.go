@@ -9,8 +9,8 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"zhengzhi/app"
 	"zhengzhi/domain"
-	"zhengzhi/store"
 )
 
 // DemoPassword is every demo user's password unless ZHENGZHI_DEMO_PASSWORD is set.
@@ -50,7 +50,7 @@ func DemoCampaign(now time.Time) domain.Campaign {
 // Demo loads the demo data once: the campaign, one user per role and unit,
 // and (from later issues) sites, inspections, cases and reports. It prints
 // the users and their password.
-func Demo(ctx context.Context, db *store.DB, out io.Writer) error {
+func Demo(ctx context.Context, db *app.App, out io.Writer) error {
 	sys, err := db.SystemActor(ctx)
 	if err != nil {
 		return err
@@ -103,7 +103,7 @@ type demoUserSet struct {
 	byName map[string]*domain.Actor
 }
 
-func demoUsers(ctx context.Context, db *store.DB, sys *domain.Actor, pw string) (*demoUserSet, error) {
+func demoUsers(ctx context.Context, db *app.App, sys *domain.Actor, pw string) (*demoUserSet, error) {
 	set := &demoUserSet{byName: map[string]*domain.Actor{}}
 	root, err := db.Root(ctx)
 	if err != nil {
@@ -114,7 +114,7 @@ func demoUsers(ctx context.Context, db *store.DB, sys *domain.Actor, pw string) 
 		return nil, err
 	}
 	add := func(username, name string, role domain.Role, o *domain.OrgUnit) error {
-		u, err := db.CreateUser(ctx, sys, store.UserInput{Username: username, Password: pw, DisplayName: name, Role: role, OrgID: o.ID})
+		u, err := db.CreateUser(ctx, sys, app.UserInput{Username: username, Password: pw, DisplayName: name, Role: role, OrgID: o.ID})
 		if err != nil {
 			return fmt.Errorf("demo user %s: %w", username, err)
 		}

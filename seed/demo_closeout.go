@@ -5,13 +5,13 @@ import (
 	"fmt"
 	"time"
 
+	"zhengzhi/app"
 	"zhengzhi/domain"
-	"zhengzhi/store"
 )
 
 // closeoutPlan is what DemoCloseout makes of a town's cases, in turn: each
 // ends in the state named, reached through the real transitions.
-var closeoutPlan = []string{
+var closeoutPlan = []domain.CaseStatus{
 	domain.StatusCloseoutRequested, // waits in the village head's (or town head's) inbox
 	domain.StatusVillageApproved,   // waits in the town head's inbox
 	domain.StatusTownApproved,      // waits in the district office's inbox
@@ -27,7 +27,7 @@ var closeoutPlan = []string{
 // reopened, voided. Cases are first completed on site (and, for 关闭/取缔,
 // their 两断三清) by the town officer. The first town's head delegates
 // signing to its officer, who signs one town approval for them.
-func DemoCloseout(ctx context.Context, db *store.DB, camp *domain.Campaign, users *demoUserSet) error {
+func DemoCloseout(ctx context.Context, db *app.App, camp *domain.Campaign, users *demoUserSet) error {
 	root, err := db.Root(ctx)
 	if err != nil {
 		return err
@@ -50,13 +50,13 @@ func DemoCloseout(ctx context.Context, db *store.DB, camp *domain.Campaign, user
 		if officer == nil || head == nil {
 			continue
 		}
-		cases, _, err := db.Cases(ctx, officer, store.CaseFilter{CampaignID: camp.ID, OrgID: town.ID})
+		cases, _, err := db.Cases(ctx, officer, app.CaseFilter{CampaignID: camp.ID, OrgID: town.ID})
 		if err != nil {
 			return err
 		}
 		signer := head
 		if !delegated {
-			if _, err := db.CreateDelegation(ctx, head, store.DelegationInput{DelegateUserID: officer.User.ID,
+			if _, err := db.CreateDelegation(ctx, head, app.DelegationInput{DelegateUserID: officer.User.ID,
 				Until: db.Clock().Now().Add(7 * 24 * time.Hour), Reason: "外出参加培训，期间由经办代签"}); err != nil {
 				return fmt.Errorf("demo delegation: %w", err)
 			}
@@ -90,7 +90,7 @@ func DemoCloseout(ctx context.Context, db *store.DB, camp *domain.Campaign, user
 
 // demoLoop drives one case.
 type demoLoop struct {
-	db                                  *store.DB
+	db                                  *app.App
 	camp                                *domain.Campaign
 	c                                   *domain.Case
 	officer, head, townSigner, district *domain.Actor
@@ -98,8 +98,8 @@ type demoLoop struct {
 	slug                                string
 }
 
-func (d *demoLoop) act(ctx context.Context, a *domain.Actor, action, reason string) error {
-	c, err := d.db.ApplyCaseAction(ctx, a, d.c.ID, store.CaseActionInput{Action: action, Reason: reason, Version: d.c.Version})
+func (d *demoLoop) act(ctx context.Context, a *domain.Actor, action domain.CaseAction, reason string) error {
+	c, err := d.db.ApplyCaseAction(ctx, a, d.c.ID, app.CaseActionInput{Action: action, Reason: reason, Version: d.c.Version})
 	if err != nil {
 		return fmt.Errorf("%s by %s: %w", action, a.User.Username, err)
 	}
@@ -126,7 +126,7 @@ func (d *demoLoop) complete(ctx context.Context) error {
 		return nil
 	}
 	today := domain.DateOf(d.db.Clock().Now(), domain.Shanghai())
-	p := store.CasePatch{Version: d.c.Version, OnsiteStatus: ptr(domain.OnsiteDone), OnsiteDoneDate: &today}
+	p := app.CasePatch{Version: d.c.Version, OnsiteStatus: ptr(domain.OnsiteDone), OnsiteDoneDate: &today}
 	if d.c.Shutdown == domain.ShutdownClosed || d.c.Shutdown == domain.ShutdownBanned {
 		p.Clears, p.ClearDates = map[string]bool{}, map[string]domain.Date{}
 		for _, it := range d.camp.ClearItems {
@@ -145,7 +145,7 @@ func (d *demoLoop) complete(ctx context.Context) error {
 }
 
 // drive takes the case to target; publish puts a closed-out case on the 曝光台.
-func (d *demoLoop) drive(ctx context.Context, target string, publish bool) error {
+func (d *demoLoop) drive(ctx context.Context, target domain.CaseStatus, publish bool) error {
 	if target == domain.StatusVoided {
 		if d.c.Status != domain.StatusRegistered && d.c.Status != domain.StatusRectifying {
 			return nil

@@ -4,6 +4,7 @@ import (
 	"context"
 	"testing"
 
+	"zhengzhi/app"
 	"zhengzhi/domain"
 	"zhengzhi/store"
 	"zhengzhi/store/storetest"
@@ -13,7 +14,7 @@ import (
 // valid, and an intact audit chain.
 func TestDemoCloseout_EveryState(t *testing.T) {
 	ctx := context.Background()
-	db := storetest.Open(t, store.SQLite, storetest.Options{})
+	db := app.New(storetest.Open(t, store.SQLite, storetest.Options{}))
 	if _, err := Bootstrap(ctx, db, "admin-password"); err != nil {
 		t.Fatal(err)
 	}
@@ -32,11 +33,11 @@ func TestDemoCloseout_EveryState(t *testing.T) {
 	if err := DemoCloseout(ctx, db, camp, users); err != nil {
 		t.Fatal(err)
 	}
-	cases, _, err := db.Cases(ctx, sys, store.CaseFilter{})
+	cases, _, err := db.Cases(ctx, sys, app.CaseFilter{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	statuses, published := map[string]int{}, 0
+	statuses, published := map[domain.CaseStatus]int{}, 0
 	for _, c := range cases {
 		statuses[c.Status]++
 		if c.Published {
@@ -52,7 +53,7 @@ func TestDemoCloseout_EveryState(t *testing.T) {
 			}
 		}
 	}
-	for _, st := range []string{domain.StatusCloseoutRequested, domain.StatusVillageApproved, domain.StatusTownApproved,
+	for _, st := range []domain.CaseStatus{domain.StatusCloseoutRequested, domain.StatusVillageApproved, domain.StatusTownApproved,
 		domain.StatusClosedOut, domain.StatusRectifying, domain.StatusVoided} {
 		if statuses[st] == 0 {
 			t.Fatalf("no demo case %s: %v", st, statuses)

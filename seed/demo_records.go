@@ -7,8 +7,8 @@ import (
 	"strings"
 	"time"
 
+	"zhengzhi/app"
 	"zhengzhi/domain"
-	"zhengzhi/store"
 )
 
 // Demo sites are made from these parts: realistic, clearly fictitious.
@@ -16,7 +16,8 @@ var (
 	demoSurnames = []string{"张", "王", "李", "赵", "陈", "刘", "周", "吴", "徐", "孙", "朱", "马"}
 	demoRoads    = []string{"东街", "西路", "工业路", "河滨路", "新村", "老厂区", "南巷", "北环路"}
 	demoKinds    = []struct {
-		cat, shop, desc string
+		cat        domain.Category
+		shop, desc string
 	}{
 		{domain.CatSmelting, "金属熔炼点", "无证无照熔炼废旧金属，无除尘设施，现场堆放大量炉渣"},
 		{domain.CatElectroplating, "电镀作坊", "无环评手续从事镀锌作业，含铬废水直排雨水管网"},
@@ -31,7 +32,7 @@ var (
 // demoRecords adds sites, inspections and cases for every town and village:
 // enough to make the lists, the forms and the reports look like a working
 // campaign. Then each later part adds its own records (reviews, reports).
-func demoRecords(ctx context.Context, db *store.DB, camp *domain.Campaign, users *demoUserSet) error {
+func demoRecords(ctx context.Context, db *app.App, camp *domain.Campaign, users *demoUserSet) error {
 	rng := rand.New(rand.NewPCG(2020, 927))
 	root, err := db.Root(ctx)
 	if err != nil {
@@ -68,7 +69,7 @@ func demoRecords(ctx context.Context, db *store.DB, camp *domain.Campaign, users
 
 // demoSite registers one site, inspects it and, for most, opens a case at
 // some stage of rectification.
-func demoSite(ctx context.Context, db *store.DB, camp *domain.Campaign, rng *rand.Rand, town *domain.OrgUnit,
+func demoSite(ctx context.Context, db *app.App, camp *domain.Campaign, rng *rand.Rand, town *domain.OrgUnit,
 	villages []*domain.OrgUnit, officer *domain.Actor, users *demoUserSet, i int) error {
 	kind := demoKinds[rng.IntN(len(demoKinds))]
 	surname := demoSurnames[rng.IntN(len(demoSurnames))]
@@ -90,7 +91,7 @@ func demoSite(ctx context.Context, db *store.DB, camp *domain.Campaign, rng *ran
 		name = "常州市" + strings.TrimSuffix(town.Name, "街道") + surname + "氏" + kind.shop
 	}
 	lat, lng := 31.75+rng.Float64()*0.08, 119.88+rng.Float64()*0.1
-	site, err := db.CreateSite(ctx, actor, store.SiteInput{OrgID: town.ID, VillageID: villageID, Name: name, TargetType: target,
+	site, err := db.CreateSite(ctx, actor, app.SiteInput{OrgID: town.ID, VillageID: villageID, Name: name, TargetType: target,
 		Address:        fmt.Sprintf("%s%s%d号", place, demoRoads[rng.IntN(len(demoRoads))], 1+rng.IntN(200)),
 		PersonInCharge: surname + []string{"建国", "志强", "秀英", "卫东", "海峰", "小红"}[rng.IntN(6)],
 		Phone:          fmt.Sprintf("139%08d", rng.IntN(100000000)), Lat: &lat, Lng: &lng})
@@ -99,13 +100,14 @@ func demoSite(ctx context.Context, db *store.DB, camp *domain.Campaign, rng *ran
 	}
 	problem := i%5 != 4 // most inspected sites have a problem
 	if !problem {
-		_, err = db.CreateInspection(ctx, actor, store.InspectionInput{CampaignID: camp.ID, SiteID: site.ID, Outcome: domain.OutcomeNoProblem,
+		_, err = db.CreateInspection(ctx, actor, app.InspectionInput{CampaignID: camp.ID, SiteID: site.ID, Outcome: domain.OutcomeNoProblem,
 			Note: "现场核查，未发现违法违规生产行为", Lat: &lat, Lng: &lng})
 		return err
 	}
-	c, err := db.CreateCase(ctx, actor, store.CaseInput{CampaignID: camp.ID, SiteID: site.ID, Category: kind.cat,
-		Description: kind.desc, Source: []string{domain.SourceGrid, domain.SourceGrid, domain.SourceTip, domain.SourceSpotCheck}[rng.IntN(4)],
-		Lat: &lat, Lng: &lng})
+	c, err := db.CreateCase(ctx, actor, app.CaseInput{CampaignID: camp.ID, SiteID: site.ID,
+		Lat: &lat, Lng: &lng, CaseFields: domain.CaseFields{Category: kind.cat,
+			Description: kind.desc, Source: []domain.Source{domain.SourceGrid, domain.SourceGrid, domain.SourceTip, domain.SourceSpotCheck}[rng.IntN(4)]},
+	})
 	if err != nil {
 		return err
 	}
@@ -115,8 +117,8 @@ func demoSite(ctx context.Context, db *store.DB, camp *domain.Campaign, rng *ran
 		return nil // registered, nothing done yet
 	}
 	deadline := domain.DateOf(time.Now().AddDate(0, 0, 20-rng.IntN(40)), domain.Shanghai())
-	p := store.CasePatch{Version: c.Version, RectifyDeadline: &deadline, OnsiteStatus: ptr(domain.OnsiteInProgress)}
-	shutdown := []string{domain.ShutdownSuspended, domain.ShutdownClosed, domain.ShutdownBanned}[rng.IntN(3)]
+	p := app.CasePatch{Version: c.Version, RectifyDeadline: &deadline, OnsiteStatus: ptr(domain.OnsiteInProgress)}
+	shutdown := []domain.Shutdown{domain.ShutdownSuspended, domain.ShutdownClosed, domain.ShutdownBanned}[rng.IntN(3)]
 	p.Shutdown = &shutdown
 	today := domain.DateOf(time.Now(), domain.Shanghai())
 	p.ShutdownDate = &today

@@ -5,8 +5,8 @@ import (
 	"fmt"
 	"time"
 
+	"zhengzhi/app"
 	"zhengzhi/domain"
-	"zhengzhi/store"
 )
 
 // DemoReports adds the demo's weekly reports after its cases: the district
@@ -15,7 +15,7 @@ import (
 // as late (with a reason saying they were filed on paper first); this week's
 // are on time. One town is excused for a past week, one report is returned,
 // one accepted, and a future week's deadline is moved for a holiday.
-func DemoReports(ctx context.Context, db *store.DB, camp *domain.Campaign, users *demoUserSet) error {
+func DemoReports(ctx context.Context, db *app.App, camp *domain.Campaign, users *demoUserSet) error {
 	district := users.byName["district"]
 	if district == nil {
 		return fmt.Errorf("demo reports: no district user")
@@ -24,8 +24,8 @@ func DemoReports(ctx context.Context, db *store.DB, camp *domain.Campaign, users
 	if err != nil {
 		return err
 	}
-	var passed []store.DeadlineInfo
-	var next *store.DeadlineInfo
+	var passed []app.DeadlineInfo
+	var next *app.DeadlineInfo
 	for i := range dls {
 		if dls[i].Passed {
 			passed = append(passed, dls[i])
@@ -48,11 +48,11 @@ func DemoReports(ctx context.Context, db *store.DB, camp *domain.Campaign, users
 		if o == nil || h == nil {
 			return nil, nil
 		}
-		r, _, err := db.PrepareReport(ctx, o, store.ReportInput{CampaignID: camp.ID, Deadline: deadline})
+		r, _, err := db.PrepareReport(ctx, o, app.ReportInput{CampaignID: camp.ID, Deadline: deadline})
 		if err != nil {
 			return nil, fmt.Errorf("demo report %s: %w", slug, err)
 		}
-		r2, err := db.ReportAction(ctx, h, r.ID, store.ReportActionInput{Action: domain.ReportSubmit, Reason: reason})
+		r2, err := db.ReportAction(ctx, h, r.ID, app.ReportActionInput{Action: domain.ReportSubmit, Reason: reason})
 		if domain.ErrorCode(err) == domain.ECONFLICT {
 			return r, nil
 		}
@@ -71,17 +71,17 @@ func DemoReports(ctx context.Context, db *store.DB, camp *domain.Campaign, users
 				return err
 			}
 		}
-		lists, err := db.Reports(ctx, district, store.ReportFilter{CampaignID: camp.ID, Deadline: last})
+		lists, err := db.Reports(ctx, district, app.ReportFilter{CampaignID: camp.ID, Deadline: last})
 		if err != nil {
 			return err
 		}
 		for _, x := range lists.Items {
-			var act store.ReportActionInput
+			var act app.ReportActionInput
 			switch x.OrgID {
 			case town("zouqu"):
-				act = store.ReportActionInput{Action: domain.ReportAccept}
+				act = app.ReportActionInput{Action: domain.ReportAccept}
 			case town("xilin"):
-				act = store.ReportActionInput{Action: domain.ReportReturn, Reason: "罚没金额与处罚决定书不符，请核对后重报"}
+				act = app.ReportActionInput{Action: domain.ReportReturn, Reason: "罚没金额与处罚决定书不符，请核对后重报"}
 			default:
 				continue
 			}
@@ -93,7 +93,7 @@ func DemoReports(ctx context.Context, db *store.DB, camp *domain.Campaign, users
 			}
 		}
 		if id := town("hehuachi"); id != 0 {
-			if _, err := db.ExemptReport(ctx, district, store.ExemptionInput{CampaignID: camp.ID, OrgID: id, Deadline: last,
+			if _, err := db.ExemptReport(ctx, district, app.ExemptionInput{CampaignID: camp.ID, OrgID: id, Deadline: last,
 				Reason: "辖区整体拆迁，本周无在营场所"}); err != nil {
 				return fmt.Errorf("demo exemption: %w", err)
 			}
@@ -107,7 +107,7 @@ func DemoReports(ctx context.Context, db *store.DB, camp *domain.Campaign, users
 			}
 		}
 		if o := officer("yonghong"); o != nil {
-			if _, _, err := db.PrepareReport(ctx, o, store.ReportInput{CampaignID: camp.ID, Deadline: next.Deadline}); err != nil {
+			if _, _, err := db.PrepareReport(ctx, o, app.ReportInput{CampaignID: camp.ID, Deadline: next.Deadline}); err != nil {
 				return fmt.Errorf("demo draft: %w", err)
 			}
 		}

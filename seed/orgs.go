@@ -10,8 +10,8 @@ import (
 	"fmt"
 	"io"
 
+	"zhengzhi/app"
 	"zhengzhi/domain"
-	"zhengzhi/store"
 )
 
 // The org tree of 钟楼区, copied from the reference data: the product must
@@ -24,7 +24,7 @@ var divisionsCSV []byte
 const DevZonePrefix = "320404K01"
 
 // OrgTree parses the embedded division list.
-func OrgTree() ([]store.OrgSeed, error) {
+func OrgTree() ([]app.OrgSeed, error) {
 	r := csv.NewReader(bytes.NewReader(divisionsCSV))
 	header, err := r.Read()
 	if err != nil {
@@ -34,7 +34,7 @@ func OrgTree() ([]store.OrgSeed, error) {
 	for i, h := range header {
 		col[h] = i
 	}
-	var out []store.OrgSeed
+	var out []app.OrgSeed
 	for {
 		rec, err := r.Read()
 		if err == io.EOF {
@@ -42,7 +42,7 @@ func OrgTree() ([]store.OrgSeed, error) {
 		} else if err != nil {
 			return nil, fmt.Errorf("divisions: %w", err)
 		}
-		s := store.OrgSeed{Code: rec[col["code"]], Name: rec[col["name"]],
+		s := app.OrgSeed{Code: rec[col["code"]], Name: rec[col["name"]],
 			Kind: domain.OrgKind(rec[col["kind"]]), ParentCode: rec[col["parent_code"]]}
 		if s.Kind == domain.KindDevZone && s.Code == "" {
 			s.Prefix = DevZonePrefix
@@ -55,7 +55,7 @@ func OrgTree() ([]store.OrgSeed, error) {
 // Bootstrap prepares an empty store: the org tree and the admin user. It
 // returns true when it created the admin (so the caller can print the
 // password once). On a store that already has data it does nothing.
-func Bootstrap(ctx context.Context, db *store.DB, adminPassword string) (bool, error) {
+func Bootstrap(ctx context.Context, db *app.App, adminPassword string) (bool, error) {
 	n, err := db.OrgCount(ctx)
 	if err != nil {
 		return false, err

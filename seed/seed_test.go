@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"zhengzhi/app"
 	"zhengzhi/domain"
 	"zhengzhi/store"
 	"zhengzhi/store/storetest"
@@ -14,7 +15,7 @@ import (
 func TestBootstrapAndDemo(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, d store.Dialect) {
 		ctx := context.Background()
-		db := storetest.Open(t, d, storetest.Options{})
+		db := app.New(storetest.Open(t, d, storetest.Options{}))
 		created, err := Bootstrap(ctx, db, "admin-password")
 		if err != nil || !created {
 			t.Fatalf("bootstrap: %v %v", created, err)
@@ -35,11 +36,11 @@ func TestBootstrapAndDemo(t *testing.T) {
 			}
 		}
 		sys, _ := db.SystemActor(ctx)
-		cases, total, err := db.Cases(ctx, sys, store.CaseFilter{})
+		cases, total, err := db.Cases(ctx, sys, app.CaseFilter{})
 		if err != nil || total < 30 {
 			t.Fatalf("demo cases: %d %v", total, err)
 		}
-		statuses := map[string]int{}
+		statuses := map[domain.CaseStatus]int{}
 		for _, c := range cases {
 			statuses[c.Status]++
 		}

@@ -114,7 +114,7 @@ func (d *DB) SaveInspectionPhoto(ctx context.Context, a *domain.Actor, inspectio
 	return d.saveAttachment(ctx, a, attachTarget{inspectionID: &inspectionID}, in)
 }
 
-func errNoEvidence(status string) error {
+func errNoEvidence(status domain.CaseStatus) error {
 	return &domain.Error{Code: domain.ECONFLICT, Field: "status",
 		Message: fmt.Sprintf("问题处于“%s”状态，不能再添加材料", domain.StatusNames[status])}
 }
@@ -145,7 +145,7 @@ func (d *DB) saveAttachment(ctx context.Context, a *domain.Actor, target attachT
 		entity, entityID := "inspection", int64(0)
 		if target.caseID != nil {
 			// The case may have moved on while the file was uploading.
-			var status string
+			var status domain.CaseStatus
 			if err := tx.queryRow(`SELECT status FROM cases WHERE id = $1`, *target.caseID).Scan(&status); err != nil {
 				return notFound(err, "问题")
 			}

@@ -179,7 +179,7 @@ func TestSaveAttachment_RightsScopeAndState(t *testing.T) {
 		raw, _ := f.db.RawForTests()
 		// Review states still take evidence; closed-out and voided cases do not.
 		for _, tc := range []struct {
-			status string
+			status domain.CaseStatus
 			code   string
 		}{{domain.StatusCloseoutRequested, ""}, {domain.StatusClosedOut, domain.ECONFLICT}, {domain.StatusVoided, domain.ECONFLICT}} {
 			if _, err := raw.Exec(`UPDATE cases SET status = $1 WHERE id = $2`, tc.status, c.ID); err != nil {

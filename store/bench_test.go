@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"testing"
 
+	"zhengzhi/app"
 	"zhengzhi/domain"
 	"zhengzhi/seed"
 	"zhengzhi/store"
@@ -16,7 +17,7 @@ func benchStore(b *testing.B, dialect store.Dialect) (*store.DB, *domain.Actor, 
 	b.Helper()
 	ctx := context.Background()
 	db := storetest.Open(b, dialect, storetest.Options{})
-	if _, err := seed.Bootstrap(ctx, db, "admin-password"); err != nil {
+	if _, err := seed.Bootstrap(ctx, app.New(db), "admin-password"); err != nil {
 		b.Fatal(err)
 	}
 	sys, _ := db.SystemActor(ctx)
@@ -39,8 +40,8 @@ func benchStore(b *testing.B, dialect store.Dialect) (*store.DB, *domain.Actor, 
 
 func createCases(b *testing.B, db *store.DB, a *domain.Actor, town *domain.OrgUnit, n, from int) {
 	for i := from; i < from+n; i++ {
-		if _, err := db.CreateCase(context.Background(), a, store.CaseInput{OrgID: town.ID, UnitName: fmt.Sprintf("作坊%d", i),
-			Category: domain.DefaultCategories[i%7], Address: fmt.Sprintf("五星街道%d号", i), Description: "无证生产"}); err != nil {
+		if _, err := db.CreateCase(context.Background(), a, store.CaseInput{OrgID: town.ID, CaseFields: domain.CaseFields{UnitName: fmt.Sprintf("作坊%d", i),
+			Category: domain.DefaultCategories[i%7], Address: fmt.Sprintf("五星街道%d号", i), Description: "无证生产"}}); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -19,33 +19,7 @@ type CaseInput struct {
 	OrgID      int64 `json:"org_id"`
 	VillageID  int64 `json:"village_id"`
 
-	UnitName       string `json:"unit_name"`
-	Category       string `json:"category"`
-	Address        string `json:"address"`
-	PersonInCharge string `json:"person_in_charge"`
-	Description    string `json:"description"`
-	Source         string `json:"source"`
-	SourceNo       string `json:"source_no"`
-
-	Shutdown     string                 `json:"shutdown"`
-	ShutdownDate domain.Date            `json:"shutdown_date"`
-	Clears       map[string]bool        `json:"two_cuts_three_clears"`
-	ClearDates   map[string]domain.Date `json:"two_cuts_three_clears_dates"`
-
-	CaseFiled          bool   `json:"case_filed"`
-	CaseNo             string `json:"case_no"`
-	FineFen            int64  `json:"fine_fen"`
-	ConfiscatedFen     int64  `json:"confiscated_fen"`
-	JudicialTransfer   bool   `json:"judicial_transfer"`
-	JudicialPersons    int    `json:"judicial_persons"`
-	DetainedPersons    int    `json:"detained_persons"`
-	DisciplinedPersons int    `json:"disciplined_persons"`
-
-	OnsiteStatus       string      `json:"onsite_status"`
-	OnsiteDoneDate     domain.Date `json:"onsite_done_date"`
-	RectifyDeadline    domain.Date `json:"rectify_deadline"`
-	Supervised         bool        `json:"supervised"`
-	SupervisedDeadline domain.Date `json:"supervised_deadline"`
+	domain.CaseFields
 
 	// For the site registered with the case (no SiteID) and its inspection.
 	CreditCode string   `json:"credit_code"`
@@ -64,15 +38,15 @@ type CaseInput struct {
 type CasePatch struct {
 	Version int64 `json:"version"`
 
-	UnitName       *string `json:"unit_name"`
-	Category       *string `json:"category"`
-	Address        *string `json:"address"`
-	PersonInCharge *string `json:"person_in_charge"`
-	Description    *string `json:"description"`
-	Source         *string `json:"source"`
-	SourceNo       *string `json:"source_no"`
+	UnitName       *string          `json:"unit_name"`
+	Category       *domain.Category `json:"category"`
+	Address        *string          `json:"address"`
+	PersonInCharge *string          `json:"person_in_charge"`
+	Description    *string          `json:"description"`
+	Source         *domain.Source   `json:"source"`
+	SourceNo       *string          `json:"source_no"`
 
-	Shutdown     *string                `json:"shutdown"`
+	Shutdown     *domain.Shutdown       `json:"shutdown"`
 	ShutdownDate *domain.Date           `json:"shutdown_date"`
 	Clears       map[string]bool        `json:"two_cuts_three_clears"`
 	ClearDates   map[string]domain.Date `json:"two_cuts_three_clears_dates"`
@@ -86,11 +60,11 @@ type CasePatch struct {
 	DetainedPersons    *int    `json:"detained_persons"`
 	DisciplinedPersons *int    `json:"disciplined_persons"`
 
-	OnsiteStatus       *string      `json:"onsite_status"`
-	OnsiteDoneDate     *domain.Date `json:"onsite_done_date"`
-	RectifyDeadline    *domain.Date `json:"rectify_deadline"`
-	Supervised         *bool        `json:"supervised"`
-	SupervisedDeadline *domain.Date `json:"supervised_deadline"`
+	OnsiteStatus       *domain.Onsite `json:"onsite_status"`
+	OnsiteDoneDate     *domain.Date   `json:"onsite_done_date"`
+	RectifyDeadline    *domain.Date   `json:"rectify_deadline"`
+	Supervised         *bool          `json:"supervised"`
+	SupervisedDeadline *domain.Date   `json:"supervised_deadline"`
 }
 
 // CaseFilter selects cases for a list; zero values are no criterion. The
@@ -100,9 +74,9 @@ type CaseFilter struct {
 	OrgID      int64 // any unit: its subtree
 	VillageID  int64
 	SiteID     int64
-	Status     string
-	Category   string
-	Source     string
+	Status     domain.CaseStatus
+	Category   domain.Category
+	Source     domain.Source
 	Overdue    bool   // past 整改期限 and not closed out
 	Q          string // unit name, address, problem_no or source_no contains
 	// Sort is problem_no (default), updated or created; a leading "-" sorts descending.
@@ -224,13 +198,13 @@ func (d *DB) CreateCase(ctx context.Context, a *domain.Actor, in CaseInput) (*do
 	if err != nil {
 		return nil, err
 	}
-	c := &domain.Case{CampaignID: camp.ID, SiteID: in.SiteID, UnitName: in.UnitName, Category: in.Category,
+	c := &domain.Case{CampaignID: camp.ID, SiteID: in.SiteID, CaseFields: domain.CaseFields{UnitName: in.UnitName, Category: in.Category,
 		Address: in.Address, PersonInCharge: in.PersonInCharge, Description: in.Description, Source: in.Source,
 		SourceNo: in.SourceNo, Shutdown: in.Shutdown, ShutdownDate: in.ShutdownDate, Clears: in.Clears, ClearDates: in.ClearDates,
 		CaseFiled: in.CaseFiled, CaseNo: in.CaseNo, FineFen: in.FineFen, ConfiscatedFen: in.ConfiscatedFen,
 		JudicialTransfer: in.JudicialTransfer, JudicialPersons: in.JudicialPersons, DetainedPersons: in.DetainedPersons,
 		DisciplinedPersons: in.DisciplinedPersons, OnsiteStatus: in.OnsiteStatus, OnsiteDoneDate: in.OnsiteDoneDate,
-		RectifyDeadline: in.RectifyDeadline, Supervised: in.Supervised, SupervisedDeadline: in.SupervisedDeadline}
+		RectifyDeadline: in.RectifyDeadline, Supervised: in.Supervised, SupervisedDeadline: in.SupervisedDeadline}}
 
 	var town, village *domain.OrgUnit
 	var newSite *domain.Site
@@ -543,9 +517,8 @@ func (p *CasePatch) apply(c *domain.Case) {
 	for _, f := range []struct {
 		dst *string
 		src *string
-	}{{&c.UnitName, p.UnitName}, {&c.Category, p.Category}, {&c.Address, p.Address}, {&c.PersonInCharge, p.PersonInCharge},
-		{&c.Description, p.Description}, {&c.Source, p.Source}, {&c.SourceNo, p.SourceNo}, {&c.Shutdown, p.Shutdown},
-		{&c.CaseNo, p.CaseNo}, {&c.OnsiteStatus, p.OnsiteStatus}} {
+	}{{&c.UnitName, p.UnitName}, {&c.Address, p.Address}, {&c.PersonInCharge, p.PersonInCharge},
+		{&c.Description, p.Description}, {&c.SourceNo, p.SourceNo}, {&c.CaseNo, p.CaseNo}} {
 		if f.src != nil {
 			*f.dst = *f.src
 		}
@@ -574,6 +547,18 @@ func (p *CasePatch) apply(c *domain.Case) {
 		if f.src != nil {
 			*f.dst = *f.src
 		}
+	}
+	if p.Category != nil {
+		c.Category = *p.Category
+	}
+	if p.Source != nil {
+		c.Source = *p.Source
+	}
+	if p.Shutdown != nil {
+		c.Shutdown = *p.Shutdown
+	}
+	if p.OnsiteStatus != nil {
+		c.OnsiteStatus = *p.OnsiteStatus
 	}
 	if p.FineFen != nil {
 		c.FineFen = *p.FineFen

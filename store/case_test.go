@@ -16,7 +16,7 @@ import (
 
 // newCase is a minimal valid case form for a new site.
 func newCase(name string) store.CaseInput {
-	return store.CaseInput{UnitName: name, Category: domain.CatSpraying, Address: name + "所在地", Description: "无证从事喷涂作业"}
+	return store.CaseInput{CaseFields: domain.CaseFields{UnitName: name, Category: domain.CatSpraying, Address: name + "所在地", Description: "无证从事喷涂作业"}}
 }
 
 func (f *caseFixture) mustCase(t *testing.T, actor string, in store.CaseInput) *domain.Case {
@@ -50,8 +50,8 @@ func TestCreateCase_WithoutSite_RegistersSiteAndInspection(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, dialect store.Dialect) {
 		f := newCaseFixture(t, dialect)
 		ctx := context.Background()
-		in := store.CaseInput{VillageID: f.orgs["新中社区"].ID, UnitName: "新中化工仓库", Category: domain.CatStopped,
-			Address: "新中路9号", PersonInCharge: "张三", Description: "列入关闭名单仍在生产"}
+		in := store.CaseInput{VillageID: f.orgs["新中社区"].ID, CaseFields: domain.CaseFields{UnitName: "新中化工仓库", Category: domain.CatStopped,
+			Address: "新中路9号", PersonInCharge: "张三", Description: "列入关闭名单仍在生产"}}
 		c := f.mustCase(t, "wx_grid", in)
 		if c.ProblemNo != "320404001-2020-0001" {
 			t.Fatalf("problem_no = %q", c.ProblemNo)
@@ -108,7 +108,7 @@ func TestCreateCase_WithSite_DefaultsAndOneCasePerSite(t *testing.T) {
 		if _, err := f.db.CreateInspection(ctx, wx, store.InspectionInput{SiteID: s.ID, Outcome: domain.OutcomeProblem}); err != nil {
 			t.Fatal(err)
 		}
-		c, err := f.db.CreateCase(ctx, wx, store.CaseInput{SiteID: s.ID, Category: domain.CatElectroplating, Description: "无环评电镀"})
+		c, err := f.db.CreateCase(ctx, wx, store.CaseInput{SiteID: s.ID, CaseFields: domain.CaseFields{Category: domain.CatElectroplating, Description: "无环评电镀"}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -119,9 +119,9 @@ func TestCreateCase_WithSite_DefaultsAndOneCasePerSite(t *testing.T) {
 		if xs, _ := f.db.SiteInspections(ctx, wx, s.ID, 0); len(xs) != 1 {
 			t.Fatalf("the site had an inspection already; now %d", len(xs))
 		}
-		_, err = f.db.CreateCase(ctx, f.as["wx_grid"], store.CaseInput{SiteID: s.ID, Category: domain.CatOther, Description: "x"})
+		_, err = f.db.CreateCase(ctx, f.as["wx_grid"], store.CaseInput{SiteID: s.ID, CaseFields: domain.CaseFields{Category: domain.CatOther, Description: "x"}})
 		wantCode(t, err, domain.ENOTFOUND) // 新农 is not the grid worker's 新中
-		_, err = f.db.CreateCase(ctx, f.as["district"], store.CaseInput{SiteID: s.ID, Category: domain.CatOther, Description: "再次发现"})
+		_, err = f.db.CreateCase(ctx, f.as["district"], store.CaseInput{SiteID: s.ID, CaseFields: domain.CaseFields{Category: domain.CatOther, Description: "再次发现"}})
 		wantCode(t, err, domain.ECONFLICT)
 		if !strings.Contains(domain.ErrorMessage(err), c.ProblemNo) {
 			t.Fatalf("conflict %q does not name %s", domain.ErrorMessage(err), c.ProblemNo)
@@ -152,8 +152,8 @@ func TestCreateCase_ProblemNumbers(t *testing.T) {
 		}
 		// 2020-12-31 16:30 UTC is already 2021 in Asia/Shanghai: a new year, a new sequence.
 		f.clock.T = time.Date(2020, 12, 31, 16, 30, 0, 0, time.UTC)
-		if c := f.mustCase(t, "wx_officer", store.CaseInput{CampaignID: f.camp.ID, UnitName: "跨年", Category: domain.CatDust,
-			Address: "五星路", Description: "粉尘"}); c.ProblemNo != "320404001-2021-0001" {
+		if c := f.mustCase(t, "wx_officer", store.CaseInput{CampaignID: f.camp.ID, CaseFields: domain.CaseFields{UnitName: "跨年", Category: domain.CatDust,
+			Address: "五星路", Description: "粉尘"}}); c.ProblemNo != "320404001-2021-0001" {
 			t.Fatalf("new year problem_no = %q", c.ProblemNo)
 		}
 		// A town without a prefix cannot number its cases.
@@ -353,7 +353,7 @@ func TestUpdateCase_ClearItemsMergeAndStartRectifying(t *testing.T) {
 		}
 		_, err = f.db.UpdateCase(ctx, grid, c.ID, store.CasePatch{Version: 3, Clears: map[string]bool{domain.ItemPremises: true}})
 		wantCode(t, err, domain.EINVALID) // 清厂房 is not on this campaign's checklist
-		_, err = f.db.UpdateCase(ctx, grid, c.ID, store.CasePatch{Version: 3, Category: ptr("big")})
+		_, err = f.db.UpdateCase(ctx, grid, c.ID, store.CasePatch{Version: 3, Category: ptr(domain.Category("big"))})
 		wantCode(t, err, domain.EINVALID)
 
 		// Onsite work started also counts as rectification.
@@ -378,7 +378,7 @@ func TestUpdateCase_ReviewStatesRefuseEdits(t *testing.T) {
 		ctx := context.Background()
 		c := f.mustCase(t, "wx_officer", newCase("五星喷涂"))
 		raw, _ := f.db.RawForTests()
-		for _, st := range []string{domain.StatusCloseoutRequested, domain.StatusTownApproved, domain.StatusClosedOut, domain.StatusVoided} {
+		for _, st := range []domain.CaseStatus{domain.StatusCloseoutRequested, domain.StatusTownApproved, domain.StatusClosedOut, domain.StatusVoided} {
 			if _, err := raw.Exec(`UPDATE cases SET status = $1 WHERE id = $2`, st, c.ID); err != nil {
 				t.Fatal(err)
 			}

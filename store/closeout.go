@@ -19,12 +19,12 @@ import (
 // case whose content changed since is refused (409), so nobody signs what
 // they did not see. OrgID and VillageID are a transfer's destination.
 type CaseActionInput struct {
-	Action      string `json:"action"`
-	Reason      string `json:"reason"`
-	Version     int64  `json:"version"`
-	ContentHash string `json:"content_hash"`
-	OrgID       int64  `json:"org_id"`
-	VillageID   int64  `json:"village_id"`
+	Action      domain.CaseAction `json:"action"`
+	Reason      string            `json:"reason"`
+	Version     int64             `json:"version"`
+	ContentHash string            `json:"content_hash"`
+	OrgID       int64             `json:"org_id"`
+	VillageID   int64             `json:"village_id"`
 }
 
 // caseActionRecord is what the audit trail keeps after an action: the case
@@ -47,7 +47,7 @@ type caseActionRecord struct {
 // Returning or reopening a case supersedes its signatures so far: its
 // content may change from then on, and they are no longer checked.
 func (d *DB) ApplyCaseAction(ctx context.Context, a *domain.Actor, caseID int64, in CaseActionInput) (*domain.Case, error) {
-	in.Action = strings.TrimSpace(in.Action)
+	in.Action = domain.CaseAction(strings.TrimSpace(string(in.Action)))
 	var out *domain.Case
 	var camp *domain.Campaign
 	err := d.write(ctx, a, func(tx *Tx) error {
@@ -111,7 +111,7 @@ func (d *DB) ApplyCaseAction(ctx context.Context, a *domain.Actor, caseID int64,
 			}
 		}
 		rec := caseActionRecord{Case: auditCase(after), ActionReason: strings.TrimSpace(in.Reason)}
-		if err := tx.audit(in.Action, "case", caseID, auditCase(before), rec); err != nil {
+		if err := tx.audit(string(in.Action), "case", caseID, auditCase(before), rec); err != nil {
 			return err
 		}
 		full, _, err := loadCase(ctx, tx.tx, caseID)
@@ -283,7 +283,7 @@ func (d *DB) CaseContent(ctx context.Context, a *domain.Actor, caseID int64) (*d
 
 // AllowedCaseActions lists the actions the actor may take on the case now,
 // with the delegation in force (if any): what the case page offers.
-func (d *DB) AllowedCaseActions(ctx context.Context, a *domain.Actor, c *domain.Case) ([]string, *domain.Delegation, error) {
+func (d *DB) AllowedCaseActions(ctx context.Context, a *domain.Actor, c *domain.Case) ([]domain.CaseAction, *domain.Delegation, error) {
 	now := d.clock.Now()
 	del, err := d.ActiveDelegation(ctx, a.User.ID, now)
 	if err != nil {
@@ -301,7 +301,7 @@ type InboxItem struct {
 }
 
 // reviewStatuses are the statuses a case waits for a signature in.
-var reviewStatuses = []string{domain.StatusCloseoutRequested, domain.StatusVillageApproved, domain.StatusTownApproved}
+var reviewStatuses = []domain.CaseStatus{domain.StatusCloseoutRequested, domain.StatusVillageApproved, domain.StatusTownApproved}
 
 // Inbox lists the cases in the actor's scope that await their signature
 // ("待我审核"): those the transition table lets them approve now (the

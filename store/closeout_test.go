@@ -58,7 +58,7 @@ func (f *caseFixture) readyCase(t *testing.T, name string, village bool) *domain
 }
 
 // caseAct takes an action and fails the test on an error.
-func (f *caseFixture) caseAct(t *testing.T, user string, id int64, action, reason string) *domain.Case {
+func (f *caseFixture) caseAct(t *testing.T, user string, id int64, action domain.CaseAction, reason string) *domain.Case {
 	t.Helper()
 	c, err := f.db.ApplyCaseAction(context.Background(), f.as[user], id, store.CaseActionInput{Action: action, Reason: reason})
 	if err != nil {
@@ -88,7 +88,11 @@ func TestCaseAction_WholeLoopVillageTownDistrict(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, dialect store.Dialect) {
 		f := newLoopFixture(t, dialect)
 		c := f.readyCase(t, "新中电镀", true)
-		steps := []struct{ user, action, want string }{
+		steps := []struct {
+			user   string
+			action domain.CaseAction
+			want   domain.CaseStatus
+		}{
 			{"wx_grid", domain.CaseRequestCloseout, domain.StatusCloseoutRequested},
 			{"wx_vhead", domain.CaseApprove, domain.StatusVillageApproved},
 			{"wx_head", domain.CaseApprove, domain.StatusTownApproved},
@@ -119,7 +123,7 @@ func TestCaseAction_WholeLoopVillageTownDistrict(t *testing.T) {
 			}
 		}
 		// Every action is in the case's timeline.
-		if n := f.auditCount(t, "case", c.ID, domain.CaseApprove); n != 3 {
+		if n := f.auditCount(t, "case", c.ID, string(domain.CaseApprove)); n != 3 {
 			t.Fatalf("%d approve events", n)
 		}
 		// A closed-out case is read-only.
@@ -190,7 +194,7 @@ func TestCaseAction_Refusals(t *testing.T) {
 		f := newLoopFixture(t, dialect)
 		ctx := context.Background()
 		c := f.readyCase(t, "拒绝测试", true)
-		notReady := f.mustCase(t, "wx_grid", store.CaseInput{VillageID: f.orgs["新中社区"].ID, UnitName: "未整治", Category: domain.CatDust, Address: "新中", Description: "粉尘"})
+		notReady := f.mustCase(t, "wx_grid", store.CaseInput{VillageID: f.orgs["新中社区"].ID, CaseFields: domain.CaseFields{UnitName: "未整治", Category: domain.CatDust, Address: "新中", Description: "粉尘"}})
 		// 关闭 with an incomplete 两断三清.
 		closed := f.readyCase(t, "关闭未清", true)
 		closed, err := f.db.UpdateCase(ctx, f.as["wx_officer"], closed.ID, store.CasePatch{Version: closed.Version,
@@ -247,7 +251,10 @@ func TestCaseAction_VoidReopenPublish(t *testing.T) {
 		f.refused(t, "district", dup.ID, store.CaseActionInput{Action: domain.CaseReopen, Reason: "x"}, domain.ECONFLICT, "status")
 
 		c := f.readyCase(t, "销号后复燃", true)
-		for _, s := range []struct{ u, a string }{{"wx_grid", domain.CaseRequestCloseout}, {"wx_vhead", domain.CaseApprove}, {"wx_head", domain.CaseApprove}, {"district", domain.CaseApprove}} {
+		for _, s := range []struct {
+			u string
+			a domain.CaseAction
+		}{{"wx_grid", domain.CaseRequestCloseout}, {"wx_vhead", domain.CaseApprove}, {"wx_head", domain.CaseApprove}, {"district", domain.CaseApprove}} {
 			c = f.caseAct(t, s.u, c.ID, s.a, "")
 		}
 		f.refused(t, "wx_officer", c.ID, store.CaseActionInput{Action: domain.CasePublish}, domain.EFORBIDDEN, "")
@@ -269,7 +276,7 @@ func TestCaseAction_VoidReopenPublish(t *testing.T) {
 			t.Fatal(err)
 		}
 		last := evs[len(evs)-1]
-		if last.Action != domain.CaseReopen || !strings.Contains(string(last.After), domain.ReopenReasonRecheck) {
+		if domain.CaseAction(last.Action) != domain.CaseReopen || !strings.Contains(string(last.After), domain.ReopenReasonRecheck) {
 			t.Fatalf("reopen audit event %s %s", last.Action, last.After)
 		}
 	})
@@ -316,13 +323,18 @@ func TestCaseAction_TwoSignersAtOnceExactlyOneWins(t *testing.T) {
 		f := newLoopFixture(t, dialect)
 		ctx := context.Background()
 		c := f.readyCase(t, "并发签字", true)
-		for _, s := range []struct{ u, a string }{{"wx_grid", domain.CaseRequestCloseout}, {"wx_vhead", domain.CaseApprove}, {"wx_head", domain.CaseApprove}} {
+		for _, s := range []struct {
+			u string
+			a domain.CaseAction
+		}{{"wx_grid", domain.CaseRequestCloseout}, {"wx_vhead", domain.CaseApprove}, {"wx_head", domain.CaseApprove}} {
 			c = f.caseAct(t, s.u, c.ID, s.a, "")
 		}
 		// The district office and the admin both press 审核通过 on the
 		// version they read; and two returns race them.
 		signers := []struct {
-			user, action, reason string
+			user   string
+			action domain.CaseAction
+			reason string
 		}{{"district", domain.CaseApprove, ""}, {"admin", domain.CaseApprove, ""}, {"district", domain.CaseReturn, "补材料"}, {"admin", domain.CaseReturn, "补材料"}}
 		errs := make([]error, len(signers))
 		var wg sync.WaitGroup
@@ -547,7 +559,10 @@ func TestRecheck_DueListAndRunningSitePromptsReopen(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, s := range []struct{ u, a string }{{"wx_grid", domain.CaseRequestCloseout}, {"wx_vhead", domain.CaseApprove}, {"wx_head", domain.CaseApprove}, {"district", domain.CaseApprove}} {
+		for _, s := range []struct {
+			u string
+			a domain.CaseAction
+		}{{"wx_grid", domain.CaseRequestCloseout}, {"wx_vhead", domain.CaseApprove}, {"wx_head", domain.CaseApprove}, {"district", domain.CaseApprove}} {
 			c = f.caseAct(t, s.u, c.ID, s.a, "")
 		}
 		due, err := f.db.DueRechecks(ctx, f.as["wx_officer"], 0)
@@ -557,7 +572,7 @@ func TestRecheck_DueListAndRunningSitePromptsReopen(t *testing.T) {
 		f.clock.T = campaignNow.AddDate(0, 0, 30)
 		due, err = f.db.DueRechecks(ctx, f.as["wx_officer"], 0)
 		if err != nil || len(due) != 1 || due[0].SiteID != c.SiteID || due[0].CaseID == nil || *due[0].CaseID != c.ID ||
-			due[0].State != domain.SiteClosed || due[0].ProblemNo != c.ProblemNo || due[0].CaseStatus != domain.StatusClosedOut {
+			due[0].State != domain.SiteClosed || due[0].ProblemNo != c.ProblemNo || domain.CaseStatus(due[0].CaseStatus) != domain.StatusClosedOut {
 			t.Fatalf("due after 30 days: %+v %v", due, err)
 		}
 		if other, _ := f.db.DueRechecks(ctx, f.as["yh_officer"], 0); len(other) != 0 {

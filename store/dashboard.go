@@ -55,12 +55,12 @@ func (d *DB) Dashboard(ctx context.Context, a *domain.Actor, orgID, campaignID i
 			return nil, err
 		}
 		out.ByStatus[status] += n
-		if status == domain.StatusVoided {
+		if domain.CaseStatus(status) == domain.StatusVoided {
 			continue
 		}
 		out.Cases += n
 		out.ByCategory[cat] += n
-		if status == domain.StatusClosedOut {
+		if domain.CaseStatus(status) == domain.StatusClosedOut {
 			out.ClosedOut += n
 			continue
 		}

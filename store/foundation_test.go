@@ -7,6 +7,7 @@ import (
 	"sync"
 	"testing"
 
+	"zhengzhi/app"
 	"zhengzhi/domain"
 	"zhengzhi/seed"
 	"zhengzhi/store"
@@ -46,7 +47,7 @@ func newFixtureOn(t *testing.T, dialect store.Dialect, clock domain.Clock) *fixt
 	t.Helper()
 	ctx := context.Background()
 	db := storetest.Open(t, dialect, storetest.Options{Clock: clock})
-	if _, err := seed.Bootstrap(ctx, db, "admin-password-1"); err != nil {
+	if _, err := seed.Bootstrap(ctx, app.New(db), "admin-password-1"); err != nil {
 		t.Fatal(err)
 	}
 	f := &fixture{db: db, orgs: map[string]*domain.OrgUnit{}, as: map[string]*domain.Actor{}}

@@ -56,7 +56,7 @@ func (d *DB) DueRechecks(ctx context.Context, a *domain.Actor, campaignID int64)
 			return nil, err
 		}
 		// The case's 停产或关闭 is the more recent word on a site it covers.
-		if shutdown != "" && shutdown != domain.ShutdownNone {
+		if shutdown != "" && shutdown != string(domain.ShutdownNone) {
 			it.State = shutdown
 		}
 		items = append(items, it)

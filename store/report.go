@@ -352,9 +352,9 @@ func (d *DB) reportEvents(ctx context.Context, id int64) ([]ReportEvent, error) 
 // first submission is late), accept, or return (reason required). Version,
 // when given, must be the one read.
 type ReportActionInput struct {
-	Action  string `json:"action"`
-	Reason  string `json:"reason"`
-	Version int64  `json:"version"`
+	Action  domain.ReportAction `json:"action"`
+	Reason  string              `json:"reason"`
+	Version int64               `json:"version"`
 }
 
 // reportDelegation finds the delegation in force at now that names a as
@@ -414,7 +414,7 @@ func (d *DB) authorizeSubmit(ctx context.Context, a *domain.Actor, town *domain.
 // submitted report; return (district office, reason required) takes a
 // submitted or accepted one back to the town.
 func (d *DB) ReportAction(ctx context.Context, a *domain.Actor, id int64, in ReportActionInput) (*domain.WeeklyReport, error) {
-	in.Action, in.Reason = strings.TrimSpace(in.Action), strings.TrimSpace(in.Reason)
+	in.Action, in.Reason = domain.ReportAction(strings.TrimSpace(string(in.Action))), strings.TrimSpace(in.Reason)
 	x, town, err := loadReport(ctx, d.db, id)
 	if err != nil {
 		return nil, err
@@ -472,11 +472,11 @@ func (d *DB) ReportAction(ctx context.Context, a *domain.Actor, id int64, in Rep
 		if err != nil {
 			return fmt.Errorf("%s report %d: %w", in.Action, id, err)
 		}
-		if err := tx.reportEvent(id, in.Action, in.Reason, after.Version); err != nil {
+		if err := tx.reportEvent(id, string(in.Action), in.Reason, after.Version); err != nil {
 			return err
 		}
 		out = &after
-		return tx.audit(in.Action, "weekly_report", id, before, after)
+		return tx.audit(string(in.Action), "weekly_report", id, before, after)
 	})
 	if err != nil {
 		return nil, err

@@ -44,7 +44,7 @@ func (f *caseFixture) prepare(t *testing.T, user, town string, deadline time.Tim
 	return r
 }
 
-func (f *caseFixture) act(t *testing.T, user string, id int64, action, reason string) *domain.WeeklyReport {
+func (f *caseFixture) act(t *testing.T, user string, id int64, action domain.ReportAction, reason string) *domain.WeeklyReport {
 	t.Helper()
 	r, err := f.db.ReportAction(context.Background(), f.as[user], id, store.ReportActionInput{Action: action, Reason: reason})
 	if err != nil {

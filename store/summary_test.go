@@ -159,7 +159,7 @@ func TestSummary_MatchesIndependentComputation(t *testing.T) {
 		rng := rand.New(rand.NewPCG(seed, 7))
 		towns := []string{"五星街道", "永红街道", "钟楼经济开发区", "邹区镇", "新闸街道"}
 		cats := domain.DefaultCategories
-		onsite := []string{domain.OnsiteNotStarted, domain.OnsiteInProgress, domain.OnsiteDone}
+		onsite := []domain.Onsite{domain.OnsiteNotStarted, domain.OnsiteInProgress, domain.OnsiteDone}
 		var voidIDs []int64
 		const n = 36
 		for i := range n {

@@ -11,15 +11,41 @@ import (
 	"zhengzhi/domain"
 )
 
+// Reader runs the store's queries: over the database (DB.Reader) or inside
+// a write transaction (every Tx is a Reader too), so a use case loads what
+// it decides on in the transaction that acts on it.
+type Reader struct {
+	ctx context.Context
+	q   querier
+	db  *DB
+}
+
+// Reader reads outside any transaction.
+func (d *DB) Reader(ctx context.Context) Reader { return Reader{ctx: ctx, q: d.db, db: d} }
+
 // Tx is one write transaction. It carries a fixed now from the injected
 // clock and the acting user, so every timestamp and the audit event written
 // in one change agree.
 type Tx struct {
+	Reader
 	tx    *sql.Tx
-	db    *DB
-	ctx   context.Context
 	now   time.Time
 	actor *domain.Actor
+}
+
+// Now is the transaction's fixed time: every timestamp and decision of the
+// change uses it.
+func (tx *Tx) Now() time.Time { return tx.now }
+
+// Actor is the user the transaction acts for.
+func (tx *Tx) Actor() *domain.Actor { return tx.actor }
+
+// Write runs fn in one write transaction for actor a (nil: the system) and
+// commits it, or rolls everything back when fn fails: nothing is ever
+// half-written. Writers are serialised (dialect.go) so the audit chain
+// appends in order.
+func (d *DB) Write(ctx context.Context, a *domain.Actor, fn func(tx *Tx) error) error {
+	return d.write(ctx, a, fn)
 }
 
 // systemActor acts for the program itself: seeding, migrations of data, the CLI
@@ -38,7 +64,7 @@ func (d *DB) write(ctx context.Context, a *domain.Actor, fn func(tx *Tx) error) 
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
 	}
-	tx := &Tx{tx: stx, db: d, ctx: ctx, actor: a}
+	tx := &Tx{Reader: Reader{ctx: ctx, q: stx, db: d}, tx: stx, actor: a}
 	if err := d.lockWriters(tx); err != nil {
 		stx.Rollback()
 		return err
@@ -181,3 +207,39 @@ func notFound(err error, what string) error {
 	}
 	return err
 }
+
+// The store's own answers; the application layer turns them into the
+// domain's errors with a message for the user.
+var (
+	// ErrNotFound: no row with that key.
+	ErrNotFound = errors.New("store: not found")
+	// ErrStale: an UPDATE … WHERE version = read version matched no row.
+	ErrStale = errors.New("store: stale version")
+	// ErrDuplicate: a unique constraint refused the row.
+	ErrDuplicate = errors.New("store: duplicate")
+)
+
+// noRows maps sql.ErrNoRows to ErrNotFound, wrapping what was looked up.
+func noRows(err error, what string, key any) error {
+	if errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("%s %v: %w", what, key, ErrNotFound)
+	}
+	if err != nil {
+		return fmt.Errorf("%s %v: %w", what, key, err)
+	}
+	return nil
+}
+
+// Audit appends the change's audit event inside the transaction. before and
+// after are the record as it was and as it is (nil for none); sensitive
+// values are redacted by their type (audit.go).
+func (tx *Tx) Audit(action, entity string, id int64, before, after any) error {
+	return tx.audit(action, entity, id, before, after)
+}
+
+// Replay returns the id of the record of kind entity that the acting user
+// created first with idempotency key, and true, when there is one.
+func (tx *Tx) Replay(key, entity string) (int64, bool, error) { return tx.replay(key, entity) }
+
+// Remember records that key created entity id for the acting user.
+func (tx *Tx) Remember(key, entity string, id int64) error { return tx.remember(key, entity, id) }

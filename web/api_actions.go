@@ -3,8 +3,8 @@ package web
 import (
 	"net/http"
 
+	"zhengzhi/app"
 	"zhengzhi/domain"
-	"zhengzhi/store"
 )
 
 // apiActions registers the closed loop's JSON API (DESIGN.md §7): case
@@ -28,11 +28,11 @@ func (s *Server) caseAction(w http.ResponseWriter, r *http.Request, a *domain.Ac
 	if err != nil {
 		return err
 	}
-	var in store.CaseActionInput
+	var in app.CaseActionInput
 	if err := decodeJSON(w, r, &in); err != nil {
 		return err
 	}
-	c, err := s.db.ApplyCaseAction(r.Context(), a, id, in)
+	c, err := s.app.ApplyCaseAction(r.Context(), a, id, in)
 	if err != nil {
 		return err
 	}
@@ -43,9 +43,9 @@ func (s *Server) caseAction(w http.ResponseWriter, r *http.Request, a *domain.Ac
 // signOffsResult is a case's signatures, each checked, and the content hash
 // a signature would cover now.
 type signOffsResult struct {
-	Items       []store.SignOffCheck `json:"items"`
-	Total       int                  `json:"total"`
-	ContentHash string               `json:"content_hash"`
+	Items       []app.SignOffCheck `json:"items"`
+	Total       int                `json:"total"`
+	ContentHash string             `json:"content_hash"`
 }
 
 func (s *Server) caseSignOffs(w http.ResponseWriter, r *http.Request, a *domain.Actor) error {
@@ -53,11 +53,11 @@ func (s *Server) caseSignOffs(w http.ResponseWriter, r *http.Request, a *domain.
 	if err != nil {
 		return err
 	}
-	items, err := s.db.CaseSignOffs(r.Context(), a, id)
+	items, err := s.app.CaseSignOffs(r.Context(), a, id)
 	if err != nil {
 		return err
 	}
-	_, _, hash, err := s.db.CaseContent(r.Context(), a, id)
+	_, _, hash, err := s.app.CaseContent(r.Context(), a, id)
 	if err != nil {
 		return err
 	}
@@ -66,7 +66,7 @@ func (s *Server) caseSignOffs(w http.ResponseWriter, r *http.Request, a *domain.
 }
 
 func (s *Server) inbox(w http.ResponseWriter, r *http.Request, a *domain.Actor) error {
-	items, err := s.db.Inbox(r.Context(), a)
+	items, err := s.app.Inbox(r.Context(), a)
 	if err != nil {
 		return err
 	}
@@ -78,12 +78,12 @@ func (s *Server) inbox(w http.ResponseWriter, r *http.Request, a *domain.Actor) 
 // with one outcome per case; refusals do not stop the others.
 func (s *Server) inboxApprove(w http.ResponseWriter, r *http.Request, a *domain.Actor) error {
 	var in struct {
-		Cases []store.ApproveItem `json:"cases"`
+		Cases []app.ApproveItem `json:"cases"`
 	}
 	if err := decodeJSON(w, r, &in); err != nil {
 		return err
 	}
-	res, err := s.db.ApproveMany(r.Context(), a, in.Cases)
+	res, err := s.app.ApproveMany(r.Context(), a, in.Cases)
 	if err != nil {
 		return err
 	}
@@ -92,11 +92,11 @@ func (s *Server) inboxApprove(w http.ResponseWriter, r *http.Request, a *domain.
 }
 
 func (s *Server) createDelegation(w http.ResponseWriter, r *http.Request, a *domain.Actor) error {
-	var in store.DelegationInput
+	var in app.DelegationInput
 	if err := decodeJSON(w, r, &in); err != nil {
 		return err
 	}
-	x, err := s.db.CreateDelegation(r.Context(), a, in)
+	x, err := s.app.CreateDelegation(r.Context(), a, in)
 	if err != nil {
 		return err
 	}
@@ -105,7 +105,7 @@ func (s *Server) createDelegation(w http.ResponseWriter, r *http.Request, a *dom
 }
 
 func (s *Server) listDelegations(w http.ResponseWriter, r *http.Request, a *domain.Actor) error {
-	items, err := s.db.Delegations(r.Context(), a)
+	items, err := s.app.Delegations(r.Context(), a)
 	if err != nil {
 		return err
 	}
@@ -118,7 +118,7 @@ func (s *Server) revokeDelegation(w http.ResponseWriter, r *http.Request, a *dom
 	if err != nil {
 		return err
 	}
-	x, err := s.db.RevokeDelegation(r.Context(), a, id)
+	x, err := s.app.RevokeDelegation(r.Context(), a, id)
 	if err != nil {
 		return err
 	}
@@ -131,7 +131,7 @@ func (s *Server) listRechecks(w http.ResponseWriter, r *http.Request, a *domain.
 	if err != nil {
 		return err
 	}
-	items, err := s.db.DueRechecks(r.Context(), a, campID)
+	items, err := s.app.DueRechecks(r.Context(), a, campID)
 	if err != nil {
 		return err
 	}
@@ -153,7 +153,7 @@ func (s *Server) recordRecheck(w http.ResponseWriter, r *http.Request, a *domain
 	if err := decodeJSON(w, r, &in); err != nil {
 		return err
 	}
-	res, err := s.db.RecordRecheck(r.Context(), a, id, in.Outcome, in.Note)
+	res, err := s.app.RecordRecheck(r.Context(), a, id, in.Outcome, in.Note)
 	if err != nil {
 		return err
 	}

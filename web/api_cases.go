@@ -9,8 +9,8 @@ import (
 	"strings"
 	"time"
 
+	"zhengzhi/app"
 	"zhengzhi/domain"
-	"zhengzhi/store"
 )
 
 // apiCases registers sites, inspections, cases and attachments (DESIGN.md §7).
@@ -85,12 +85,12 @@ func list[T any](items []T, total int) listResult[T] {
 }
 
 func (s *Server) createSite(w http.ResponseWriter, r *http.Request, a *domain.Actor) error {
-	var in store.SiteInput
+	var in app.SiteInput
 	if err := decodeJSON(w, r, &in); err != nil {
 		return err
 	}
 	in.IdempotencyKey = idempotencyKey(r)
-	site, err := s.db.CreateSite(r.Context(), a, in)
+	site, err := s.app.CreateSite(r.Context(), a, in)
 	if err != nil {
 		return err
 	}
@@ -102,7 +102,7 @@ func (s *Server) createSite(w http.ResponseWriter, r *http.Request, a *domain.Ac
 }
 
 func (s *Server) listSites(w http.ResponseWriter, r *http.Request, a *domain.Actor) error {
-	var f store.SiteFilter
+	var f app.SiteFilter
 	var err error
 	if f.OrgID, err = queryID(r, "org_id"); err != nil {
 		return err
@@ -115,7 +115,7 @@ func (s *Server) listSites(w http.ResponseWriter, r *http.Request, a *domain.Act
 	if f.Limit, f.Offset, err = paging(r); err != nil {
 		return err
 	}
-	items, total, err := s.db.Sites(r.Context(), a, f)
+	items, total, err := s.app.Sites(r.Context(), a, f)
 	if err != nil {
 		return err
 	}
@@ -128,7 +128,7 @@ func (s *Server) getSite(w http.ResponseWriter, r *http.Request, a *domain.Actor
 	if err != nil {
 		return err
 	}
-	site, err := s.db.Site(r.Context(), a, id)
+	site, err := s.app.Site(r.Context(), a, id)
 	if err != nil {
 		return err
 	}
@@ -141,11 +141,11 @@ func (s *Server) patchSite(w http.ResponseWriter, r *http.Request, a *domain.Act
 	if err != nil {
 		return err
 	}
-	var p store.SitePatch
+	var p app.SitePatch
 	if err := decodeJSON(w, r, &p); err != nil {
 		return err
 	}
-	site, err := s.db.UpdateSite(r.Context(), a, id, p)
+	site, err := s.app.UpdateSite(r.Context(), a, id, p)
 	if err != nil {
 		return err
 	}
@@ -162,7 +162,7 @@ func (s *Server) siteInspections(w http.ResponseWriter, r *http.Request, a *doma
 	if err != nil {
 		return err
 	}
-	items, err := s.db.SiteInspections(r.Context(), a, id, campaignID)
+	items, err := s.app.SiteInspections(r.Context(), a, id, campaignID)
 	if err != nil {
 		return err
 	}
@@ -182,8 +182,8 @@ type inspectionInput struct {
 	Note        string   `json:"note"`
 }
 
-func (in inspectionInput) input() (store.InspectionInput, error) {
-	out := store.InspectionInput{CampaignID: in.CampaignID, SiteID: in.SiteID, Inspectors: in.Inspectors,
+func (in inspectionInput) input() (app.InspectionInput, error) {
+	out := app.InspectionInput{CampaignID: in.CampaignID, SiteID: in.SiteID, Inspectors: in.Inspectors,
 		Lat: in.Lat, Lng: in.Lng, Outcome: in.Outcome, Note: in.Note}
 	if in.InspectedAt != "" {
 		t, err := time.Parse(time.RFC3339, in.InspectedAt)
@@ -205,7 +205,7 @@ func (s *Server) createInspection(w http.ResponseWriter, r *http.Request, a *dom
 		return err
 	}
 	in.IdempotencyKey = idempotencyKey(r)
-	x, err := s.db.CreateInspection(r.Context(), a, in)
+	x, err := s.app.CreateInspection(r.Context(), a, in)
 	if err != nil {
 		return err
 	}
@@ -218,7 +218,7 @@ func (s *Server) getInspection(w http.ResponseWriter, r *http.Request, a *domain
 	if err != nil {
 		return err
 	}
-	x, err := s.db.Inspection(r.Context(), a, id)
+	x, err := s.app.Inspection(r.Context(), a, id)
 	if err != nil {
 		return err
 	}
@@ -227,12 +227,12 @@ func (s *Server) getInspection(w http.ResponseWriter, r *http.Request, a *domain
 }
 
 func (s *Server) createCase(w http.ResponseWriter, r *http.Request, a *domain.Actor) error {
-	var in store.CaseInput
+	var in app.CaseInput
 	if err := decodeJSON(w, r, &in); err != nil {
 		return err
 	}
 	in.IdempotencyKey = idempotencyKey(r)
-	c, err := s.db.CreateCase(r.Context(), a, in)
+	c, err := s.app.CreateCase(r.Context(), a, in)
 	if err != nil {
 		return err
 	}
@@ -241,8 +241,8 @@ func (s *Server) createCase(w http.ResponseWriter, r *http.Request, a *domain.Ac
 }
 
 // caseFilter reads the case list's query parameters (API and page alike).
-func caseFilter(r *http.Request) (store.CaseFilter, error) {
-	var f store.CaseFilter
+func caseFilter(r *http.Request) (app.CaseFilter, error) {
+	var f app.CaseFilter
 	var err error
 	if f.CampaignID, err = queryID(r, "campaign_id"); err != nil {
 		return f, err
@@ -254,7 +254,8 @@ func caseFilter(r *http.Request) (store.CaseFilter, error) {
 		return f, err
 	}
 	q := r.URL.Query()
-	f.Status, f.Category, f.Source, f.Q, f.Sort = q.Get("status"), q.Get("category"), q.Get("source"), strings.TrimSpace(q.Get("q")), q.Get("sort")
+	f.Status, f.Category, f.Source = domain.CaseStatus(q.Get("status")), domain.Category(q.Get("category")), domain.Source(q.Get("source"))
+	f.Q, f.Sort = strings.TrimSpace(q.Get("q")), q.Get("sort")
 	if f.Status != "" && domain.StatusNames[f.Status] == "" {
 		return f, domain.Invalid("status", "未知的状态 %q", f.Status)
 	}
@@ -279,7 +280,7 @@ func (s *Server) listCases(w http.ResponseWriter, r *http.Request, a *domain.Act
 	if err != nil {
 		return err
 	}
-	items, total, err := s.db.Cases(r.Context(), a, f)
+	items, total, err := s.app.Cases(r.Context(), a, f)
 	if err != nil {
 		return err
 	}
@@ -292,7 +293,7 @@ func (s *Server) getCase(w http.ResponseWriter, r *http.Request, a *domain.Actor
 	if err != nil {
 		return err
 	}
-	c, err := s.db.Case(r.Context(), a, id)
+	c, err := s.app.Case(r.Context(), a, id)
 	if err != nil {
 		return err
 	}
@@ -305,14 +306,14 @@ func (s *Server) patchCase(w http.ResponseWriter, r *http.Request, a *domain.Act
 	if err != nil {
 		return err
 	}
-	var p store.CasePatch
+	var p app.CasePatch
 	if err := decodeJSON(w, r, &p); err != nil {
 		return err
 	}
 	if p.Version == 0 {
 		return domain.Invalid("version", "请提供读取时的 version")
 	}
-	c, err := s.db.UpdateCase(r.Context(), a, id, p)
+	c, err := s.app.UpdateCase(r.Context(), a, id, p)
 	if err != nil {
 		return err
 	}
@@ -325,7 +326,7 @@ func (s *Server) caseTimeline(w http.ResponseWriter, r *http.Request, a *domain.
 	if err != nil {
 		return err
 	}
-	evs, err := s.db.CaseTimeline(r.Context(), a, id)
+	evs, err := s.app.CaseTimeline(r.Context(), a, id)
 	if err != nil {
 		return err
 	}
@@ -338,7 +339,7 @@ func (s *Server) caseAttachments(w http.ResponseWriter, r *http.Request, a *doma
 	if err != nil {
 		return err
 	}
-	items, err := s.db.CaseAttachments(r.Context(), a, id)
+	items, err := s.app.CaseAttachments(r.Context(), a, id)
 	if err != nil {
 		return err
 	}
@@ -361,7 +362,7 @@ func (s *Server) uploadAttachment(w http.ResponseWriter, r *http.Request, a *dom
 }
 
 // receiveUpload parses a multipart upload within the size limit and saves it.
-func (s *Server) receiveUpload(w http.ResponseWriter, r *http.Request, a *domain.Actor, caseID int64) (*store.Attachment, error) {
+func (s *Server) receiveUpload(w http.ResponseWriter, r *http.Request, a *domain.Actor, caseID int64) (*app.Attachment, error) {
 	// The body may exceed the file limit by the multipart framing only.
 	r.Body = http.MaxBytesReader(w, r.Body, s.maxUpload+1<<20)
 	if err := r.ParseMultipartForm(8 << 20); err != nil {
@@ -377,14 +378,14 @@ func (s *Server) receiveUpload(w http.ResponseWriter, r *http.Request, a *domain
 		return nil, domain.Invalid("file", "请选择要上传的文件")
 	}
 	defer f.Close()
-	in := store.AttachmentInput{Kind: r.FormValue("kind"), Filename: hdr.Filename, Reader: f, MaxBytes: s.maxUpload}
+	in := app.AttachmentInput{Kind: r.FormValue("kind"), Filename: hdr.Filename, Reader: f, MaxBytes: s.maxUpload}
 	if in.Lat, err = optFloat(r.FormValue("lat"), "lat"); err != nil {
 		return nil, err
 	}
 	if in.Lng, err = optFloat(r.FormValue("lng"), "lng"); err != nil {
 		return nil, err
 	}
-	return s.db.SaveAttachment(r.Context(), a, caseID, in)
+	return s.app.SaveAttachment(r.Context(), a, caseID, in)
 }
 
 func optFloat(v, field string) (*float64, error) {
@@ -404,7 +405,7 @@ func (s *Server) serveAttachment(w http.ResponseWriter, r *http.Request, a *doma
 	if err != nil {
 		return err
 	}
-	att, f, err := s.db.OpenAttachment(r.Context(), a, id)
+	att, f, err := s.app.OpenAttachment(r.Context(), a, id)
 	if err != nil {
 		return err
 	}

@@ -4,8 +4,8 @@ import (
 	"net/http"
 	"strconv"
 
+	"zhengzhi/app"
 	"zhengzhi/domain"
-	"zhengzhi/store"
 )
 
 // apiFoundation registers tokens, org units, users and campaigns.
@@ -52,12 +52,12 @@ func (s *Server) createToken(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, domain.Invalid("password", "请填写密码"))
 		return
 	}
-	a, err := s.db.Authenticate(r.Context(), in.Username, in.Password)
+	a, err := s.app.Authenticate(r.Context(), in.Username, in.Password)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	tok, err := s.db.CreateToken(r.Context(), a, store.TokenAPI)
+	tok, err := s.app.CreateToken(r.Context(), a, app.TokenAPI)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -70,7 +70,7 @@ func (s *Server) revokeToken(w http.ResponseWriter, r *http.Request, a *domain.A
 	if len(tok) > 7 {
 		tok = tok[7:]
 	}
-	if err := s.db.RevokeToken(r.Context(), a, tok); err != nil {
+	if err := s.app.RevokeToken(r.Context(), a, tok); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)
@@ -83,7 +83,7 @@ func (s *Server) me(w http.ResponseWriter, r *http.Request, a *domain.Actor) err
 }
 
 func (s *Server) listOrgs(w http.ResponseWriter, r *http.Request, a *domain.Actor) error {
-	orgs, err := s.db.VisibleOrgs(r.Context(), a)
+	orgs, err := s.app.VisibleOrgs(r.Context(), a)
 	if err != nil {
 		return err
 	}
@@ -95,11 +95,11 @@ func (s *Server) listOrgs(w http.ResponseWriter, r *http.Request, a *domain.Acto
 }
 
 func (s *Server) createOrg(w http.ResponseWriter, r *http.Request, a *domain.Actor) error {
-	var in store.OrgInput
+	var in app.OrgInput
 	if err := decodeJSON(w, r, &in); err != nil {
 		return err
 	}
-	o, err := s.db.CreateOrg(r.Context(), a, in)
+	o, err := s.app.CreateOrg(r.Context(), a, in)
 	if err != nil {
 		return err
 	}
@@ -118,10 +118,10 @@ func (s *Server) patchOrg(w http.ResponseWriter, r *http.Request, a *domain.Acto
 	if err := decodeJSON(w, r, &in); err != nil {
 		return err
 	}
-	if err := s.db.SetOrgPrefix(r.Context(), a, id, in.Prefix); err != nil {
+	if err := s.app.SetOrgPrefix(r.Context(), a, id, in.Prefix); err != nil {
 		return err
 	}
-	o, err := s.db.VisibleOrg(r.Context(), a, id)
+	o, err := s.app.VisibleOrg(r.Context(), a, id)
 	if err != nil {
 		return err
 	}
@@ -130,23 +130,23 @@ func (s *Server) patchOrg(w http.ResponseWriter, r *http.Request, a *domain.Acto
 }
 
 func (s *Server) listUsers(w http.ResponseWriter, r *http.Request, a *domain.Actor) error {
-	users, err := s.db.Users(r.Context(), a)
+	users, err := s.app.Users(r.Context(), a)
 	if err != nil {
 		return err
 	}
 	if users == nil {
-		users = []store.UserOrg{}
+		users = []app.UserOrg{}
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"items": users, "total": len(users)})
 	return nil
 }
 
 func (s *Server) createUser(w http.ResponseWriter, r *http.Request, a *domain.Actor) error {
-	var in store.UserInput
+	var in app.UserInput
 	if err := decodeJSON(w, r, &in); err != nil {
 		return err
 	}
-	u, err := s.db.CreateUser(r.Context(), a, in)
+	u, err := s.app.CreateUser(r.Context(), a, in)
 	if err != nil {
 		return err
 	}
@@ -159,7 +159,7 @@ func (s *Server) getUser(w http.ResponseWriter, r *http.Request, a *domain.Actor
 	if err != nil {
 		return err
 	}
-	u, err := s.db.User(r.Context(), a, id)
+	u, err := s.app.User(r.Context(), a, id)
 	if err != nil {
 		return err
 	}
@@ -184,12 +184,12 @@ func (s *Server) patchUser(w http.ResponseWriter, r *http.Request, a *domain.Act
 		return domain.Invalid("", "请提供 password 或 active")
 	}
 	if in.Password != nil {
-		if err := s.db.ResetPassword(r.Context(), a, id, *in.Password); err != nil {
+		if err := s.app.ResetPassword(r.Context(), a, id, *in.Password); err != nil {
 			return err
 		}
 	}
 	if in.Active != nil {
-		if err := s.db.SetUserActive(r.Context(), a, id, *in.Active); err != nil {
+		if err := s.app.SetUserActive(r.Context(), a, id, *in.Active); err != nil {
 			return err
 		}
 	}
@@ -197,7 +197,7 @@ func (s *Server) patchUser(w http.ResponseWriter, r *http.Request, a *domain.Act
 }
 
 func (s *Server) listCampaigns(w http.ResponseWriter, r *http.Request, a *domain.Actor) error {
-	cs, err := s.db.Campaigns(r.Context(), a)
+	cs, err := s.app.Campaigns(r.Context(), a)
 	if err != nil {
 		return err
 	}
@@ -210,18 +210,18 @@ func (s *Server) listCampaigns(w http.ResponseWriter, r *http.Request, a *domain
 
 // campaignInput is the POST body; dates arrive as strings so a bad one names its field.
 type campaignInput struct {
-	Name            string   `json:"name"`
-	DocNo           string   `json:"doc_no"`
-	StartDate       string   `json:"start_date"`
-	EndDate         string   `json:"end_date"`
-	DeadlineWeekday *int     `json:"deadline_weekday"`
-	DeadlineTime    string   `json:"deadline_time"`
-	SummaryDueDate  string   `json:"summary_due_date"`
-	Categories      []string `json:"categories"`
-	ClearItems      []string `json:"clear_items"`
-	RecheckDays     int      `json:"recheck_days"`
-	SupervisedDays  int      `json:"supervised_days"`
-	RewardRule      string   `json:"reward_rule"`
+	Name            string            `json:"name"`
+	DocNo           string            `json:"doc_no"`
+	StartDate       string            `json:"start_date"`
+	EndDate         string            `json:"end_date"`
+	DeadlineWeekday *int              `json:"deadline_weekday"`
+	DeadlineTime    string            `json:"deadline_time"`
+	SummaryDueDate  string            `json:"summary_due_date"`
+	Categories      []domain.Category `json:"categories"`
+	ClearItems      []string          `json:"clear_items"`
+	RecheckDays     int               `json:"recheck_days"`
+	SupervisedDays  int               `json:"supervised_days"`
+	RewardRule      string            `json:"reward_rule"`
 }
 
 func (in campaignInput) campaign() (domain.Campaign, error) {
@@ -253,7 +253,7 @@ func (s *Server) createCampaign(w http.ResponseWriter, r *http.Request, a *domai
 	if err != nil {
 		return err
 	}
-	created, err := s.db.CreateCampaign(r.Context(), a, c)
+	created, err := s.app.CreateCampaign(r.Context(), a, c)
 	if err != nil {
 		return err
 	}
@@ -269,7 +269,7 @@ func (s *Server) getCampaign(w http.ResponseWriter, r *http.Request, a *domain.A
 	if err := domain.Authorize(a, domain.ActRead, nil, ""); err != nil {
 		return err
 	}
-	c, err := s.db.Campaign(r.Context(), id)
+	c, err := s.app.Campaign(r.Context(), id)
 	if err != nil {
 		return err
 	}
@@ -286,7 +286,7 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request, a *domain.Act
 	if err != nil {
 		return err
 	}
-	d, err := s.db.Dashboard(r.Context(), a, orgID, campaignID)
+	d, err := s.app.Dashboard(r.Context(), a, orgID, campaignID)
 	if err != nil {
 		return err
 	}

@@ -10,9 +10,9 @@ import (
 	"strings"
 	"time"
 
+	"zhengzhi/app"
 	"zhengzhi/domain"
 	"zhengzhi/forms"
-	"zhengzhi/store"
 )
 
 // apiReports registers the live 附件1/附件2, the weekly reports, deadline
@@ -40,8 +40,8 @@ func (s *Server) apiReports(mux *http.ServeMux) {
 }
 
 // summaryQuery reads org_id, campaign_id and breakdown=children.
-func summaryQuery(r *http.Request) (store.SummaryQuery, error) {
-	var q store.SummaryQuery
+func summaryQuery(r *http.Request) (app.SummaryQuery, error) {
+	var q app.SummaryQuery
 	var err error
 	if q.OrgID, err = queryID(r, "org_id"); err != nil {
 		return q, err
@@ -87,7 +87,7 @@ func (s *Server) deadlineParam(ctx context.Context, a *domain.Actor, campaignID 
 	if _, err := domain.ParseDate("deadline", v); err != nil {
 		return time.Time{}, err
 	}
-	_, dls, err := s.db.CampaignDeadlines(ctx, a, campaignID)
+	_, dls, err := s.app.CampaignDeadlines(ctx, a, campaignID)
 	if err != nil {
 		return time.Time{}, err
 	}
@@ -109,7 +109,7 @@ func (s *Server) reportSummary(w http.ResponseWriter, r *http.Request, a *domain
 	if err != nil {
 		return err
 	}
-	res, err := s.db.Summary(r.Context(), a, q)
+	res, err := s.app.Summary(r.Context(), a, q)
 	if err != nil {
 		return err
 	}
@@ -165,7 +165,7 @@ func (s *Server) reportSummaryXLSX(w http.ResponseWriter, r *http.Request, a *do
 	if err != nil {
 		return err
 	}
-	res, err := s.db.Summary(r.Context(), a, q)
+	res, err := s.app.Summary(r.Context(), a, q)
 	if err != nil {
 		return err
 	}
@@ -180,7 +180,7 @@ func (s *Server) reportProblemsXLSX(w http.ResponseWriter, r *http.Request, a *d
 	if err != nil {
 		return err
 	}
-	res, rows, err := s.db.ProblemRows(r.Context(), a, q.CampaignID, q.OrgID)
+	res, rows, err := s.app.ProblemRows(r.Context(), a, q.CampaignID, q.OrgID)
 	if err != nil {
 		return err
 	}
@@ -215,7 +215,7 @@ func (s *Server) createWeeklyReport(w http.ResponseWriter, r *http.Request, a *d
 	if err != nil {
 		return err
 	}
-	rep, created, err := s.db.PrepareReport(r.Context(), a, store.ReportInput{CampaignID: body.CampaignID, OrgID: body.OrgID, Deadline: dl})
+	rep, created, err := s.app.PrepareReport(r.Context(), a, app.ReportInput{CampaignID: body.CampaignID, OrgID: body.OrgID, Deadline: dl})
 	if err != nil {
 		return err
 	}
@@ -227,8 +227,8 @@ func (s *Server) createWeeklyReport(w http.ResponseWriter, r *http.Request, a *d
 	return nil
 }
 
-func (s *Server) reportFilter(r *http.Request, a *domain.Actor) (store.ReportFilter, error) {
-	var f store.ReportFilter
+func (s *Server) reportFilter(r *http.Request, a *domain.Actor) (app.ReportFilter, error) {
+	var f app.ReportFilter
 	var err error
 	if f.OrgID, err = queryID(r, "org_id"); err != nil {
 		return f, err
@@ -249,7 +249,7 @@ func (s *Server) listWeeklyReports(w http.ResponseWriter, r *http.Request, a *do
 	if err != nil {
 		return err
 	}
-	l, err := s.db.Reports(r.Context(), a, f)
+	l, err := s.app.Reports(r.Context(), a, f)
 	if err != nil {
 		return err
 	}
@@ -262,7 +262,7 @@ func (s *Server) getWeeklyReport(w http.ResponseWriter, r *http.Request, a *doma
 	if err != nil {
 		return err
 	}
-	d, err := s.db.Report(r.Context(), a, id)
+	d, err := s.app.Report(r.Context(), a, id)
 	if err != nil {
 		return err
 	}
@@ -275,11 +275,11 @@ func (s *Server) weeklyReportAction(w http.ResponseWriter, r *http.Request, a *d
 	if err != nil {
 		return err
 	}
-	var in store.ReportActionInput
+	var in app.ReportActionInput
 	if err := decodeJSON(w, r, &in); err != nil {
 		return err
 	}
-	rep, err := s.db.ReportAction(r.Context(), a, id, in)
+	rep, err := s.app.ReportAction(r.Context(), a, id, in)
 	if err != nil {
 		return err
 	}
@@ -288,7 +288,7 @@ func (s *Server) weeklyReportAction(w http.ResponseWriter, r *http.Request, a *d
 }
 
 // filledAt is 附件2's 填报日期 for a report: its latest submission, or now.
-func (s *Server) filledAt(d *store.ReportDetail) time.Time {
+func (s *Server) filledAt(d *app.ReportDetail) time.Time {
 	if d.SubmittedAt != nil {
 		return *d.SubmittedAt
 	}
@@ -300,7 +300,7 @@ func (s *Server) weeklyReportSummaryXLSX(w http.ResponseWriter, r *http.Request,
 	if err != nil {
 		return err
 	}
-	d, err := s.db.Report(r.Context(), a, id)
+	d, err := s.app.Report(r.Context(), a, id)
 	if err != nil {
 		return err
 	}
@@ -314,7 +314,7 @@ func (s *Server) weeklyReportProblemsXLSX(w http.ResponseWriter, r *http.Request
 	if err != nil {
 		return err
 	}
-	d, err := s.db.Report(r.Context(), a, id)
+	d, err := s.app.Report(r.Context(), a, id)
 	if err != nil {
 		return err
 	}
@@ -323,17 +323,17 @@ func (s *Server) weeklyReportProblemsXLSX(w http.ResponseWriter, r *http.Request
 	})
 }
 
-func (s *Server) merged(r *http.Request, a *domain.Actor) (*store.MergedReport, error) {
+func (s *Server) merged(r *http.Request, a *domain.Actor) (*app.MergedReport, error) {
 	f, err := s.reportFilter(r, a)
 	if err != nil {
 		return nil, err
 	}
-	return s.db.MergedReports(r.Context(), a, f.CampaignID, f.OrgID, f.Deadline)
+	return s.app.MergedReports(r.Context(), a, f.CampaignID, f.OrgID, f.Deadline)
 }
 
 // mergedFilled is the merged 附件2's 填报日期: the deadline's day, or today
 // while the deadline is still ahead.
-func (s *Server) mergedFilled(m *store.MergedReport) time.Time {
+func (s *Server) mergedFilled(m *app.MergedReport) time.Time {
 	if now := s.clock.Now(); now.Before(m.Deadline) {
 		return now
 	}
@@ -372,7 +372,7 @@ func (s *Server) createExemption(w http.ResponseWriter, r *http.Request, a *doma
 	if err != nil {
 		return err
 	}
-	ex, err := s.db.ExemptReport(r.Context(), a, store.ExemptionInput{CampaignID: body.CampaignID, OrgID: body.OrgID,
+	ex, err := s.app.ExemptReport(r.Context(), a, app.ExemptionInput{CampaignID: body.CampaignID, OrgID: body.OrgID,
 		Deadline: dl, Reason: body.Reason})
 	if err != nil {
 		return err
@@ -386,7 +386,7 @@ func (s *Server) campaignDeadlines(w http.ResponseWriter, r *http.Request, a *do
 	if err != nil {
 		return err
 	}
-	_, dls, err := s.db.CampaignDeadlines(r.Context(), a, id)
+	_, dls, err := s.app.CampaignDeadlines(r.Context(), a, id)
 	if err != nil {
 		return err
 	}
@@ -411,7 +411,7 @@ func (s *Server) createDeadlineOverride(w http.ResponseWriter, r *http.Request, 
 	if err != nil {
 		return err
 	}
-	info, err := s.db.MoveDeadline(r.Context(), a, id, domain.DeadlineOverride{Week: body.Week, Deadline: dl, Reason: body.Reason})
+	info, err := s.app.MoveDeadline(r.Context(), a, id, domain.DeadlineOverride{Week: body.Week, Deadline: dl, Reason: body.Reason})
 	if err != nil {
 		return err
 	}
@@ -424,7 +424,7 @@ func (s *Server) listFinalSummaries(w http.ResponseWriter, r *http.Request, a *d
 	if err != nil {
 		return err
 	}
-	_, items, err := s.db.FinalSummaries(r.Context(), a, q.CampaignID, q.OrgID)
+	_, items, err := s.app.FinalSummaries(r.Context(), a, q.CampaignID, q.OrgID)
 	if err != nil {
 		return err
 	}
@@ -434,7 +434,7 @@ func (s *Server) listFinalSummaries(w http.ResponseWriter, r *http.Request, a *d
 
 // receiveFinalSummary parses a multipart upload of a summary scan
 // (file, org_id, campaign_id) within the size limit and stores it.
-func (s *Server) receiveFinalSummary(w http.ResponseWriter, r *http.Request, a *domain.Actor) (*store.FinalSummary, error) {
+func (s *Server) receiveFinalSummary(w http.ResponseWriter, r *http.Request, a *domain.Actor) (*app.FinalSummary, error) {
 	r.Body = http.MaxBytesReader(w, r.Body, s.maxUpload+1<<20)
 	if err := r.ParseMultipartForm(8 << 20); err != nil {
 		var mbe *http.MaxBytesError
@@ -449,7 +449,7 @@ func (s *Server) receiveFinalSummary(w http.ResponseWriter, r *http.Request, a *
 		return nil, domain.Invalid("file", "请选择盖章扫描件")
 	}
 	defer f.Close()
-	in := store.FinalSummaryInput{Filename: hdr.Filename, Reader: f, MaxBytes: s.maxUpload}
+	in := app.FinalSummaryInput{Filename: hdr.Filename, Reader: f, MaxBytes: s.maxUpload}
 	for _, p := range []struct {
 		name string
 		dst  *int64
@@ -462,7 +462,7 @@ func (s *Server) receiveFinalSummary(w http.ResponseWriter, r *http.Request, a *
 			*p.dst = n
 		}
 	}
-	return s.db.UploadFinalSummary(r.Context(), a, in)
+	return s.app.UploadFinalSummary(r.Context(), a, in)
 }
 
 func (s *Server) uploadFinalSummary(w http.ResponseWriter, r *http.Request, a *domain.Actor) error {
@@ -479,7 +479,7 @@ func (s *Server) getFinalSummary(w http.ResponseWriter, r *http.Request, a *doma
 	if err != nil {
 		return err
 	}
-	x, err := s.db.FinalSummary(r.Context(), a, id)
+	x, err := s.app.FinalSummary(r.Context(), a, id)
 	if err != nil {
 		return err
 	}
@@ -492,7 +492,7 @@ func (s *Server) signFinalSummary(w http.ResponseWriter, r *http.Request, a *dom
 	if err != nil {
 		return err
 	}
-	x, err := s.db.SignFinalSummary(r.Context(), a, id)
+	x, err := s.app.SignFinalSummary(r.Context(), a, id)
 	if err != nil {
 		return err
 	}
@@ -505,7 +505,7 @@ func (s *Server) serveFinalSummary(w http.ResponseWriter, r *http.Request, a *do
 	if err != nil {
 		return err
 	}
-	x, f, err := s.db.OpenFinalSummary(r.Context(), a, id)
+	x, f, err := s.app.OpenFinalSummary(r.Context(), a, id)
 	if err != nil {
 		return err
 	}

@@ -4,8 +4,8 @@ import (
 	"net/http"
 	"strings"
 
+	"zhengzhi/app"
 	"zhengzhi/domain"
-	"zhengzhi/store"
 )
 
 const sessionCookie = "zz_session"
@@ -21,14 +21,14 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 				s.writeError(w, r, &domain.Error{Code: domain.EUNAUTHORIZED, Message: "Authorization 头应为 Bearer 令牌"})
 				return
 			}
-			a, err := s.db.ActorForToken(r.Context(), strings.TrimSpace(tok), store.TokenAPI)
+			a, err := s.app.ActorForToken(r.Context(), strings.TrimSpace(tok), app.TokenAPI)
 			if err != nil {
 				s.writeError(w, r, err)
 				return
 			}
 			r = r.WithContext(withActor(r.Context(), a))
 		} else if c, err := r.Cookie(sessionCookie); err == nil {
-			if a, err := s.db.ActorForToken(r.Context(), c.Value, store.TokenSession); err == nil {
+			if a, err := s.app.ActorForToken(r.Context(), c.Value, app.TokenSession); err == nil {
 				r = r.WithContext(withActor(r.Context(), a))
 			}
 		}

@@ -11,8 +11,8 @@ import (
 	"strings"
 	"time"
 
+	"zhengzhi/app"
 	"zhengzhi/domain"
-	"zhengzhi/store"
 )
 
 // caseSheet is the printable case sheet (案卷) inside the ZIP: standalone HTML.
@@ -22,7 +22,7 @@ var caseSheet = template.Must(template.New("casesheet.html").Funcs(pageFuncs).Pa
 type caseFileData struct {
 	Case        *domain.Case
 	Campaign    *domain.Campaign
-	Attachments []*store.Attachment
+	Attachments []*app.Attachment
 	Timeline    []domain.AuditEvent
 	Generated   time.Time
 	By          string
@@ -38,23 +38,23 @@ func (s *Server) caseFileZip(w http.ResponseWriter, r *http.Request, a *domain.A
 		return err
 	}
 	ctx := r.Context()
-	c, err := s.db.Case(ctx, a, id)
+	c, err := s.app.Case(ctx, a, id)
 	if err != nil {
 		return err
 	}
-	camp, err := s.db.Campaign(ctx, c.CampaignID)
+	camp, err := s.app.Campaign(ctx, c.CampaignID)
 	if err != nil {
 		return err
 	}
-	atts, err := s.db.CaseAttachments(ctx, a, id)
+	atts, err := s.app.CaseAttachments(ctx, a, id)
 	if err != nil {
 		return err
 	}
-	tl, err := s.db.CaseTimeline(ctx, a, id)
+	tl, err := s.app.CaseTimeline(ctx, a, id)
 	if err != nil {
 		return err
 	}
-	d := caseFileData{Case: c, Campaign: camp, Attachments: atts, Timeline: tl, Generated: s.clock.Now(), By: a.User.DisplayName, KindNames: store.AttachmentKindNames}
+	d := caseFileData{Case: c, Campaign: camp, Attachments: atts, Timeline: tl, Generated: s.clock.Now(), By: a.User.DisplayName, KindNames: app.AttachmentKindNames}
 	var sheet bytes.Buffer
 	if err := caseSheet.Execute(&sheet, d); err != nil {
 		return fmt.Errorf("case sheet %d: %w", id, err)
@@ -83,11 +83,11 @@ func (s *Server) caseFileZip(w http.ResponseWriter, r *http.Request, a *domain.A
 		return err
 	}
 	for _, att := range atts {
-		_, f, err := s.db.OpenAttachment(ctx, a, att.ID)
+		_, f, err := s.app.OpenAttachment(ctx, a, att.ID)
 		if err != nil {
 			return err
 		}
-		kind := store.AttachmentKindNames[att.Kind]
+		kind := app.AttachmentKindNames[att.Kind]
 		err = put(fmt.Sprintf("材料/%03d-%s-%s", att.ID, kind, zipSafe(att.Filename)), f)
 		f.Close()
 		if err != nil {

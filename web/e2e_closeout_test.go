@@ -64,7 +64,7 @@ func signFromInbox(t *testing.T, ctx context.Context, e *testEnv, user string, i
 	}
 }
 
-func (e *testEnv) status(id int64) string {
+func (e *testEnv) status(id int64) domain.CaseStatus {
 	e.t.Helper()
 	var c domain.Case
 	e.do("district", "GET", "/api/v1/cases/"+fmtInt(id), nil).want(http.StatusOK).decode(&c)

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"zhengzhi/app"
 	"zhengzhi/domain"
 	"zhengzhi/seed"
 	"zhengzhi/store"
@@ -50,10 +51,10 @@ func newEnv(t *testing.T, dialect store.Dialect) *testEnv {
 	ctx := context.Background()
 	clock := &domain.FixedClock{T: mustTime("2020-10-12T10:00:00+08:00")}
 	db := storetest.Open(t, dialect, storetest.Options{Clock: clock})
-	if _, err := seed.Bootstrap(ctx, db, "admin-password"); err != nil {
+	if _, err := seed.Bootstrap(ctx, app.New(db), "admin-password"); err != nil {
 		t.Fatal(err)
 	}
-	srv, err := New(Options{DB: db, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	srv, err := New(Options{App: app.New(db), Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -24,36 +24,38 @@ type pages struct {
 // pageFuncs are the helpers templates may call; they hold no rules.
 var pageFuncs = template.FuncMap{
 	"roleName":   func(r domain.Role) string { return domain.RoleNames[r] },
-	"statusName": func(s string) string { return domain.StatusNames[s] },
-	"catName":    func(c string) string { return domain.CategoryNames[c] },
+	"statusName": func(s domain.CaseStatus) string { return domain.StatusNames[s] },
+	"catName":    func(c domain.Category) string { return domain.CategoryNames[c] },
 	"clearName":  func(c string) string { return domain.ClearItemNames[c] },
-	"sourceName": func(c string) string { return domain.SourceNames[c] },
-	"onsiteName": func(c string) string { return domain.OnsiteNames[c] },
-	"shutdownName": func(c string) string {
+	"sourceName": func(c domain.Source) string { return domain.SourceNames[c] },
+	"onsiteName": func(c domain.Onsite) string { return domain.OnsiteNames[c] },
+	"shutdownName": func(c domain.Shutdown) string {
 		if c == domain.ShutdownNone || c == "" {
 			return "无"
 		}
 		return domain.ShutdownNames[c]
 	},
-	"statusList": func() []string {
-		return []string{domain.StatusRegistered, domain.StatusRectifying, domain.StatusCloseoutRequested,
+	"statusList": func() []domain.CaseStatus {
+		return []domain.CaseStatus{domain.StatusRegistered, domain.StatusRectifying, domain.StatusCloseoutRequested,
 			domain.StatusVillageApproved, domain.StatusTownApproved, domain.StatusClosedOut, domain.StatusVoided}
 	},
-	"categoryList": func() []string { return domain.DefaultCategories },
-	"sourceList": func() []string {
-		return []string{domain.SourceGrid, domain.SourceTip, domain.SourceSpotCheck, domain.SourceDepartment, domain.SourcePrior}
+	"categoryList": func() []domain.Category { return domain.DefaultCategories },
+	"sourceList": func() []domain.Source {
+		return []domain.Source{domain.SourceGrid, domain.SourceTip, domain.SourceSpotCheck, domain.SourceDepartment, domain.SourcePrior}
 	},
-	"shutdownList": func() []string {
-		return []string{domain.ShutdownNone, domain.ShutdownSuspended, domain.ShutdownClosed, domain.ShutdownBanned}
+	"shutdownList": func() []domain.Shutdown {
+		return []domain.Shutdown{domain.ShutdownNone, domain.ShutdownSuspended, domain.ShutdownClosed, domain.ShutdownBanned}
 	},
-	"onsiteList": func() []string { return []string{domain.OnsiteNotStarted, domain.OnsiteInProgress, domain.OnsiteDone} },
-	"hasPrefix":  strings.HasPrefix,
-	"weekdays":   func() []int { return []int{1, 2, 3, 4, 5, 6, 0} },
-	"add":        func(a, b int) int { return a + b },
-	"sub":        func(a, b int) int { return a - b },
-	"wan":        domain.FenToWan,
-	"yuan":       domain.FenToYuan,
-	"indent":     func(level int) string { return strings.Repeat("　", max(level-1, 0)) },
+	"onsiteList": func() []domain.Onsite {
+		return []domain.Onsite{domain.OnsiteNotStarted, domain.OnsiteInProgress, domain.OnsiteDone}
+	},
+	"hasPrefix": strings.HasPrefix,
+	"weekdays":  func() []int { return []int{1, 2, 3, 4, 5, 6, 0} },
+	"add":       func(a, b int) int { return a + b },
+	"sub":       func(a, b int) int { return a - b },
+	"wan":       domain.FenToWan,
+	"yuan":      domain.FenToYuan,
+	"indent":    func(level int) string { return strings.Repeat("　", max(level-1, 0)) },
 	"deref": func(p *int64) int64 {
 		if p == nil {
 			return 0

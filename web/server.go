@@ -1,6 +1,6 @@
 // Package web serves zhengzhi's HTML pages and its JSON API (/api/v1). The
-// handlers are thin: decode, call one store/domain method, encode. Rules and
-// authorization live below this package.
+// handlers are thin: decode, call one use case of the application layer
+// (package app), encode. Rules and authorization live below this package.
 package web
 
 import (
@@ -15,8 +15,8 @@ import (
 	"strings"
 	"time"
 
+	"zhengzhi/app"
 	"zhengzhi/domain"
-	"zhengzhi/store"
 )
 
 //go:embed templates static
@@ -24,7 +24,7 @@ var assets embed.FS
 
 // Options configure a Server.
 type Options struct {
-	DB     *store.DB
+	App    *app.App
 	Logger *slog.Logger
 	// TrustProxy trusts X-Forwarded-Proto from a reverse proxy (cookies get
 	// the Secure flag when the original request was HTTPS).
@@ -35,7 +35,7 @@ type Options struct {
 
 // Server is the HTTP front end.
 type Server struct {
-	db         *store.DB
+	app        *app.App
 	log        *slog.Logger
 	clock      domain.Clock
 	trustProxy bool
@@ -55,7 +55,7 @@ func New(o Options) (*Server, error) {
 	if o.MaxUpload <= 0 {
 		o.MaxUpload = 20 << 20
 	}
-	s := &Server{db: o.DB, log: o.Logger, clock: o.DB.Clock(), trustProxy: o.TrustProxy, maxUpload: o.MaxUpload}
+	s := &Server{app: o.App, log: o.Logger, clock: o.App.Clock(), trustProxy: o.TrustProxy, maxUpload: o.MaxUpload}
 	s.caseExtras = s.closeoutExtras
 	sub, _ := fs.Sub(assets, "static")
 	s.static = newStaticFiles(sub)

@@ -9,8 +9,8 @@ import (
 	"strconv"
 	"strings"
 
+	"zhengzhi/app"
 	"zhengzhi/domain"
-	"zhengzhi/store"
 )
 
 // uiCases registers the pages of the registers and the case file, built for
@@ -54,7 +54,7 @@ func userError(err error) bool {
 
 // villages lists the villages and communities the actor may place records in.
 func (s *Server) villages(r *http.Request, a *domain.Actor) ([]*domain.OrgUnit, []*domain.OrgUnit, error) {
-	orgs, err := s.db.VisibleOrgs(r.Context(), a)
+	orgs, err := s.app.VisibleOrgs(r.Context(), a)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -93,7 +93,7 @@ type sitesData struct {
 
 func (s *Server) sitesPage(w http.ResponseWriter, r *http.Request, a *domain.Actor) error {
 	q := strings.TrimSpace(r.URL.Query().Get("q"))
-	sites, total, err := s.db.Sites(r.Context(), a, store.SiteFilter{Q: q, Limit: 200})
+	sites, total, err := s.app.Sites(r.Context(), a, app.SiteFilter{Q: q, Limit: 200})
 	if err != nil {
 		return err
 	}
@@ -107,7 +107,7 @@ func (s *Server) sitesPage(w http.ResponseWriter, r *http.Request, a *domain.Act
 
 // placeNames maps every visible unit's id to its name, for lists.
 func (s *Server) placeNames(r *http.Request, a *domain.Actor) (map[int64]string, error) {
-	orgs, err := s.db.VisibleOrgs(r.Context(), a)
+	orgs, err := s.app.VisibleOrgs(r.Context(), a)
 	if err != nil {
 		return nil, err
 	}
@@ -119,7 +119,7 @@ func (s *Server) placeNames(r *http.Request, a *domain.Actor) (map[int64]string,
 }
 
 type siteFormData struct {
-	Form     store.SiteInput
+	Form     app.SiteInput
 	Towns    []*domain.OrgUnit
 	Villages []*domain.OrgUnit
 	Error    *formError
@@ -127,7 +127,7 @@ type siteFormData struct {
 }
 
 func (s *Server) siteNewPage(w http.ResponseWriter, r *http.Request, a *domain.Actor) error {
-	return s.renderSiteForm(w, r, a, http.StatusOK, siteFormData{Form: store.SiteInput{VillageID: a.Org.ID}})
+	return s.renderSiteForm(w, r, a, http.StatusOK, siteFormData{Form: app.SiteInput{VillageID: a.Org.ID}})
 }
 
 func (s *Server) renderSiteForm(w http.ResponseWriter, r *http.Request, a *domain.Actor, status int, d siteFormData) error {
@@ -143,7 +143,7 @@ func (s *Server) renderSiteForm(w http.ResponseWriter, r *http.Request, a *domai
 }
 
 func (s *Server) siteCreate(w http.ResponseWriter, r *http.Request, a *domain.Actor) error {
-	in := store.SiteInput{Name: r.FormValue("name"), CreditCode: r.FormValue("credit_code"), TargetType: r.FormValue("target_type"),
+	in := app.SiteInput{Name: r.FormValue("name"), CreditCode: r.FormValue("credit_code"), TargetType: r.FormValue("target_type"),
 		Address: r.FormValue("address"), PersonInCharge: r.FormValue("person_in_charge"), Phone: r.FormValue("phone"),
 		State: r.FormValue("state"), IdempotencyKey: idempotencyKey(r)}
 	var err error
@@ -157,7 +157,7 @@ func (s *Server) siteCreate(w http.ResponseWriter, r *http.Request, a *domain.Ac
 	}
 	var site *domain.Site
 	if err == nil {
-		site, err = s.db.CreateSite(r.Context(), a, in)
+		site, err = s.app.CreateSite(r.Context(), a, in)
 	}
 	if err != nil {
 		if !userError(err) {
@@ -191,12 +191,12 @@ func (s *Server) renderSite(w http.ResponseWriter, r *http.Request, a *domain.Ac
 	if err != nil {
 		return err
 	}
-	site, err := s.db.Site(r.Context(), a, id)
+	site, err := s.app.Site(r.Context(), a, id)
 	if err != nil {
 		return err
 	}
 	d := siteData{Site: site, Error: ferr, Key: newFormKey()}
-	if d.Inspections, err = s.db.SiteInspections(r.Context(), a, id, 0); err != nil {
+	if d.Inspections, err = s.app.SiteInspections(r.Context(), a, id, 0); err != nil {
 		return err
 	}
 	names, err := s.placeNames(r, a)
@@ -208,7 +208,7 @@ func (s *Server) renderSite(w http.ResponseWriter, r *http.Request, a *domain.Ac
 		d.Place += " · " + names[*site.VillageID]
 	}
 	// The site's case in the active campaign, if one is open already.
-	cs, _, err := s.db.Cases(r.Context(), a, store.CaseFilter{SiteID: site.ID, Sort: "-created"})
+	cs, _, err := s.app.Cases(r.Context(), a, app.CaseFilter{SiteID: site.ID, Sort: "-created"})
 	if err != nil {
 		return err
 	}
@@ -234,14 +234,14 @@ func (s *Server) inspectionCreate(w http.ResponseWriter, r *http.Request, a *dom
 	if err := r.ParseMultipartForm(8 << 20); err != nil && err != http.ErrNotMultipart {
 		return s.renderSite(w, r, a, http.StatusRequestEntityTooLarge, &formError{Message: "照片过大", Field: "photo"})
 	}
-	in := store.InspectionInput{SiteID: id, Outcome: r.FormValue("outcome"), Note: r.FormValue("note"),
+	in := app.InspectionInput{SiteID: id, Outcome: r.FormValue("outcome"), Note: r.FormValue("note"),
 		Inspectors: r.FormValue("inspectors"), IdempotencyKey: idempotencyKey(r)}
 	if in.Lat, err = optFloat(r.FormValue("lat"), "lat"); err == nil {
 		in.Lng, err = optFloat(r.FormValue("lng"), "lng")
 	}
 	var x *domain.Inspection
 	if err == nil {
-		x, err = s.db.CreateInspection(r.Context(), a, in)
+		x, err = s.app.CreateInspection(r.Context(), a, in)
 	}
 	if err == nil && r.MultipartForm != nil {
 		for _, fh := range r.MultipartForm.File["photo"] {
@@ -249,7 +249,7 @@ func (s *Server) inspectionCreate(w http.ResponseWriter, r *http.Request, a *dom
 			if oerr != nil {
 				return oerr
 			}
-			_, err = s.db.SaveInspectionPhoto(r.Context(), a, x.ID, store.AttachmentInput{Kind: store.AttachSitePhoto,
+			_, err = s.app.SaveInspectionPhoto(r.Context(), a, x.ID, app.AttachmentInput{Kind: app.AttachSitePhoto,
 				Filename: fh.Filename, Lat: in.Lat, Lng: in.Lng, Reader: f, MaxBytes: s.maxUpload})
 			f.Close()
 			if err != nil {
@@ -276,7 +276,7 @@ func (s *Server) inspectionCreate(w http.ResponseWriter, r *http.Request, a *dom
 type casesData struct {
 	Cases    []*domain.Case
 	Total    int
-	Filter   store.CaseFilter
+	Filter   app.CaseFilter
 	Page     int
 	Pages    int
 	Query    url.Values
@@ -303,7 +303,7 @@ func (s *Server) casesPage(w http.ResponseWriter, r *http.Request, a *domain.Act
 			return err
 		}
 		d.Error = asFormError(err)
-		f = store.CaseFilter{Limit: 50}
+		f = app.CaseFilter{Limit: 50}
 	}
 	if p, _ := strconv.Atoi(r.URL.Query().Get("page")); p > 1 {
 		d.Page = p
@@ -312,7 +312,7 @@ func (s *Server) casesPage(w http.ResponseWriter, r *http.Request, a *domain.Act
 		f.Limit = 50
 	}
 	d.Filter = f
-	if d.Cases, d.Total, err = s.db.Cases(r.Context(), a, f); err != nil {
+	if d.Cases, d.Total, err = s.app.Cases(r.Context(), a, f); err != nil {
 		return err
 	}
 	d.Pages = (d.Total + f.Limit - 1) / f.Limit
@@ -324,9 +324,9 @@ func (s *Server) casesPage(w http.ResponseWriter, r *http.Request, a *domain.Act
 }
 
 type caseNewData struct {
-	Form       store.CaseInput
+	Form       app.CaseInput
 	Site       *domain.Site
-	Categories []string
+	Categories []domain.Category
 	Towns      []*domain.OrgUnit
 	Villages   []*domain.OrgUnit
 	Error      *formError
@@ -334,14 +334,14 @@ type caseNewData struct {
 }
 
 func (s *Server) caseNewPage(w http.ResponseWriter, r *http.Request, a *domain.Actor) error {
-	d := caseNewData{Form: store.CaseInput{VillageID: a.Org.ID}}
+	d := caseNewData{Form: app.CaseInput{VillageID: a.Org.ID}}
 	if siteID, _ := strconv.ParseInt(r.URL.Query().Get("site_id"), 10, 64); siteID > 0 {
-		site, err := s.db.Site(r.Context(), a, siteID)
+		site, err := s.app.Site(r.Context(), a, siteID)
 		if err != nil {
 			return err
 		}
 		d.Site = site
-		d.Form = store.CaseInput{SiteID: site.ID, UnitName: site.Name, Address: site.Address, PersonInCharge: site.PersonInCharge}
+		d.Form = app.CaseInput{SiteID: site.ID, CaseFields: domain.CaseFields{UnitName: site.Name, Address: site.Address, PersonInCharge: site.PersonInCharge}}
 		if site.TargetType == domain.TargetStopped {
 			d.Form.Category = domain.CatStopped
 		}
@@ -350,7 +350,7 @@ func (s *Server) caseNewPage(w http.ResponseWriter, r *http.Request, a *domain.A
 }
 
 func (s *Server) renderCaseNew(w http.ResponseWriter, r *http.Request, a *domain.Actor, status int, d caseNewData) error {
-	camp, err := s.db.ResolveCampaign(r.Context(), 0)
+	camp, err := s.app.ResolveCampaign(r.Context(), 0)
 	if err != nil {
 		return err
 	}
@@ -370,9 +370,10 @@ func (s *Server) renderCaseNew(w http.ResponseWriter, r *http.Request, a *domain
 func (s *Server) caseCreate(w http.ResponseWriter, r *http.Request, a *domain.Actor) error {
 	r.Body = http.MaxBytesReader(w, r.Body, 4*s.maxUpload)
 	perr := r.ParseMultipartForm(8 << 20)
-	in := store.CaseInput{UnitName: r.FormValue("unit_name"), Category: r.FormValue("category"), Address: r.FormValue("address"),
-		PersonInCharge: r.FormValue("person_in_charge"), Description: r.FormValue("description"), Source: r.FormValue("source"),
-		CreditCode: r.FormValue("credit_code"), Phone: r.FormValue("phone"), IdempotencyKey: idempotencyKey(r)}
+	in := app.CaseInput{CreditCode: r.FormValue("credit_code"), Phone: r.FormValue("phone"), IdempotencyKey: idempotencyKey(r),
+		CaseFields: domain.CaseFields{UnitName: r.FormValue("unit_name"), Category: domain.Category(r.FormValue("category")),
+			Address: r.FormValue("address"), PersonInCharge: r.FormValue("person_in_charge"), Description: r.FormValue("description"),
+			Source: domain.Source(r.FormValue("source"))}}
 	var err error
 	if perr != nil && perr != http.ErrNotMultipart {
 		err = &domain.Error{Code: domain.ETOOLARGE, Field: "photo", Message: "照片过大"}
@@ -393,7 +394,7 @@ func (s *Server) caseCreate(w http.ResponseWriter, r *http.Request, a *domain.Ac
 	}
 	var c *domain.Case
 	if err == nil {
-		c, err = s.db.CreateCase(r.Context(), a, in)
+		c, err = s.app.CreateCase(r.Context(), a, in)
 	}
 	if err != nil {
 		if !userError(err) {
@@ -401,7 +402,7 @@ func (s *Server) caseCreate(w http.ResponseWriter, r *http.Request, a *domain.Ac
 		}
 		d := caseNewData{Form: in, Error: asFormError(err), Key: in.IdempotencyKey}
 		if in.SiteID > 0 {
-			d.Site, _ = s.db.Site(r.Context(), a, in.SiteID)
+			d.Site, _ = s.app.Site(r.Context(), a, in.SiteID)
 		}
 		return s.renderCaseNew(w, r, a, statusOf(domain.ErrorCode(err)), d)
 	}
@@ -411,7 +412,7 @@ func (s *Server) caseCreate(w http.ResponseWriter, r *http.Request, a *domain.Ac
 			if err != nil {
 				return err
 			}
-			_, err = s.db.SaveAttachment(r.Context(), a, c.ID, store.AttachmentInput{Kind: store.AttachSitePhoto, Filename: fh.Filename,
+			_, err = s.app.SaveAttachment(r.Context(), a, c.ID, app.AttachmentInput{Kind: app.AttachSitePhoto, Filename: fh.Filename,
 				Lat: in.Lat, Lng: in.Lng, Reader: f, MaxBytes: s.maxUpload})
 			f.Close()
 			if err != nil && !userError(err) {
@@ -457,7 +458,7 @@ func changes(ev domain.AuditEvent) []string {
 type caseData struct {
 	Case        *domain.Case
 	Campaign    *domain.Campaign
-	Attachments []*store.Attachment
+	Attachments []*app.Attachment
 	Timeline    []timelineEntry
 	Editable    bool
 	Error       *formError
@@ -477,19 +478,19 @@ func (s *Server) casePage(w http.ResponseWriter, r *http.Request, a *domain.Acto
 
 func (s *Server) renderCase(w http.ResponseWriter, r *http.Request, a *domain.Actor, id int64, status int, ferr *formError) error {
 	ctx := r.Context()
-	c, err := s.db.Case(ctx, a, id)
+	c, err := s.app.Case(ctx, a, id)
 	if err != nil {
 		return err
 	}
-	d := caseData{Case: c, Error: ferr, KindNames: store.AttachmentKindNames,
-		Kinds: []string{store.AttachSitePhoto, store.AttachPenaltyDecision, store.AttachClearsPhoto, store.AttachDonePhoto, store.AttachOther}}
-	if d.Campaign, err = s.db.Campaign(ctx, c.CampaignID); err != nil {
+	d := caseData{Case: c, Error: ferr, KindNames: app.AttachmentKindNames,
+		Kinds: []string{app.AttachSitePhoto, app.AttachPenaltyDecision, app.AttachClearsPhoto, app.AttachDonePhoto, app.AttachOther}}
+	if d.Campaign, err = s.app.Campaign(ctx, c.CampaignID); err != nil {
 		return err
 	}
-	if d.Attachments, err = s.db.CaseAttachments(ctx, a, id); err != nil {
+	if d.Attachments, err = s.app.CaseAttachments(ctx, a, id); err != nil {
 		return err
 	}
-	evs, err := s.db.CaseTimeline(ctx, a, id)
+	evs, err := s.app.CaseTimeline(ctx, a, id)
 	if err != nil {
 		return err
 	}
@@ -526,8 +527,8 @@ func money(r *http.Request, name string) (*int64, error) {
 
 // patchFromForm reads the case page's edit form. Enforcement fields are only
 // sent when the form showed them, so a grid worker's save leaves them alone.
-func patchFromForm(r *http.Request, camp *domain.Campaign) (store.CasePatch, error) {
-	var p store.CasePatch
+func patchFromForm(r *http.Request, camp *domain.Campaign) (app.CasePatch, error) {
+	var p app.CasePatch
 	var err error
 	if p.Version, err = formInt(r, "version"); err != nil {
 		return p, err
@@ -537,9 +538,10 @@ func patchFromForm(r *http.Request, camp *domain.Campaign) (store.CasePatch, err
 		d, err := domain.ParseDate(name, strings.TrimSpace(r.FormValue(name)))
 		return &d, err
 	}
-	p.UnitName, p.Category, p.Address = str("unit_name"), str("category"), str("address")
+	p.UnitName, p.Address = str("unit_name"), str("address")
+	p.Category = enumPtr[domain.Category](r, "category")
 	p.PersonInCharge, p.Description = str("person_in_charge"), str("description")
-	p.OnsiteStatus = str("onsite_status")
+	p.OnsiteStatus = enumPtr[domain.Onsite](r, "onsite_status")
 	if p.OnsiteDoneDate, err = date("onsite_done_date"); err != nil {
 		return p, err
 	}
@@ -557,7 +559,7 @@ func patchFromForm(r *http.Request, camp *domain.Campaign) (store.CasePatch, err
 		p.ClearDates[it] = d
 	}
 	if r.FormValue("enforce") == "1" {
-		p.Shutdown = str("shutdown")
+		p.Shutdown = enumPtr[domain.Shutdown](r, "shutdown")
 		if p.ShutdownDate, err = date("shutdown_date"); err != nil {
 			return p, err
 		}
@@ -596,17 +598,17 @@ func (s *Server) caseEdit(w http.ResponseWriter, r *http.Request, a *domain.Acto
 	if err != nil {
 		return err
 	}
-	c, err := s.db.Case(r.Context(), a, id)
+	c, err := s.app.Case(r.Context(), a, id)
 	if err != nil {
 		return err
 	}
-	camp, err := s.db.Campaign(r.Context(), c.CampaignID)
+	camp, err := s.app.Campaign(r.Context(), c.CampaignID)
 	if err != nil {
 		return err
 	}
 	p, err := patchFromForm(r, camp)
 	if err == nil {
-		_, err = s.db.UpdateCase(r.Context(), a, id, p)
+		_, err = s.app.UpdateCase(r.Context(), a, id, p)
 	}
 	if err != nil {
 		if !userError(err) {
@@ -635,4 +637,10 @@ func (s *Server) caseUpload(w http.ResponseWriter, r *http.Request, a *domain.Ac
 	}
 	http.Redirect(w, r, fmt.Sprintf("/cases/%d?flash=%s#files", id, url.QueryEscape(translate(langOf(r), "case.saved"))), http.StatusSeeOther)
 	return nil
+}
+
+// enumPtr reads a form value as one of the domain's enum types.
+func enumPtr[T ~string](r *http.Request, name string) *T {
+	v := T(r.FormValue(name))
+	return &v
 }

@@ -8,8 +8,8 @@ import (
 	"strings"
 	"time"
 
+	"zhengzhi/app"
 	"zhengzhi/domain"
-	"zhengzhi/store"
 )
 
 // uiCloseout registers the closed loop's pages: the case page's block (via
@@ -37,10 +37,10 @@ func (s *Server) uiCloseout(mux *http.ServeMux) {
 // closeoutView is the case page's closed-loop block (.Data.Closeout).
 type closeoutView struct {
 	Case              *domain.Case
-	Sign              []string // approve, return: through the sign page
-	Actions           []string // the others: forms on the case page
+	Sign              []domain.CaseAction // approve, return: through the sign page
+	Actions           []domain.CaseAction // the others: forms on the case page
 	Delegation        *domain.Delegation
-	SignOffs          []store.SignOffCheck
+	SignOffs          []app.SignOffCheck
 	Tampered          bool
 	Overdue           bool
 	SupervisedOverdue bool
@@ -51,7 +51,7 @@ type closeoutView struct {
 }
 
 // NeedsReason reports whether an action's form asks for a reason.
-func (v *closeoutView) NeedsReason(action string) bool {
+func (v *closeoutView) NeedsReason(action domain.CaseAction) bool {
 	switch action {
 	case domain.CaseReturn, domain.CaseReopen, domain.CaseVoid, domain.CaseTransfer:
 		return true
@@ -64,7 +64,7 @@ func (v *closeoutView) NeedsReason(action string) bool {
 // overdue and 挂牌督办 flags.
 func (s *Server) closeoutExtras(r *http.Request, a *domain.Actor, c *domain.Case) (any, error) {
 	ctx := r.Context()
-	acts, del, err := s.db.AllowedCaseActions(ctx, a, c)
+	acts, del, err := s.app.AllowedCaseActions(ctx, a, c)
 	if err != nil {
 		return nil, err
 	}
@@ -81,7 +81,7 @@ func (s *Server) closeoutExtras(r *http.Request, a *domain.Actor, c *domain.Case
 			}
 		}
 	}
-	if v.SignOffs, err = s.db.CaseSignOffs(ctx, a, c.ID); err != nil {
+	if v.SignOffs, err = s.app.CaseSignOffs(ctx, a, c.ID); err != nil {
 		return nil, err
 	}
 	for _, so := range v.SignOffs {
@@ -104,7 +104,7 @@ func (s *Server) caseActionSubmit(w http.ResponseWriter, r *http.Request, a *dom
 	if err != nil {
 		return err
 	}
-	in := store.CaseActionInput{Action: r.FormValue("action"), Reason: r.FormValue("reason"), ContentHash: r.FormValue("content_hash")}
+	in := app.CaseActionInput{Action: domain.CaseAction(r.FormValue("action")), Reason: r.FormValue("reason"), ContentHash: r.FormValue("content_hash")}
 	if in.Version, err = formInt(r, "version"); err == nil {
 		if in.OrgID, err = formInt(r, "org_id"); err == nil {
 			in.VillageID, err = formInt(r, "village_id")
@@ -112,7 +112,7 @@ func (s *Server) caseActionSubmit(w http.ResponseWriter, r *http.Request, a *dom
 	}
 	var c *domain.Case
 	if err == nil {
-		c, err = s.db.ApplyCaseAction(r.Context(), a, id, in)
+		c, err = s.app.ApplyCaseAction(r.Context(), a, id, in)
 	}
 	if err != nil {
 		if !userError(err) {
@@ -124,7 +124,7 @@ func (s *Server) caseActionSubmit(w http.ResponseWriter, r *http.Request, a *dom
 		}
 		return s.renderCase(w, r, a, id, statusOf(domain.ErrorCode(err)), fe)
 	}
-	flash := translate(langOf(r), "co.done", translate(langOf(r), "co.act."+in.Action), c.ProblemNo, domain.StatusNames[c.Status])
+	flash := translate(langOf(r), "co.done", translate(langOf(r), "co.act."+string(in.Action)), c.ProblemNo, domain.StatusNames[c.Status])
 	next := safeNext(r.FormValue("next"))
 	if next == "/" {
 		next = fmt.Sprintf("/cases/%d", id)
@@ -137,7 +137,7 @@ func (s *Server) caseActionSubmit(w http.ResponseWriter, r *http.Request, a *dom
 }
 
 func (s *Server) canSee(r *http.Request, a *domain.Actor, id int64) error {
-	_, err := s.db.Case(r.Context(), a, id)
+	_, err := s.app.Case(r.Context(), a, id)
 	return err
 }
 
@@ -153,9 +153,9 @@ func addFlash(path, flash string) string {
 type signData struct {
 	Case        *domain.Case
 	Campaign    *domain.Campaign
-	Attachments []*store.Attachment
+	Attachments []*app.Attachment
 	Hash        string
-	Action      string
+	Action      domain.CaseAction
 	Allowed     bool
 	Delegation  *domain.Delegation
 	Error       *formError
@@ -169,27 +169,27 @@ func (s *Server) signPage(w http.ResponseWriter, r *http.Request, a *domain.Acto
 	if err != nil {
 		return err
 	}
-	return s.renderSign(w, r, a, id, r.URL.Query().Get("action"), http.StatusOK, nil, "")
+	return s.renderSign(w, r, a, id, domain.CaseAction(r.URL.Query().Get("action")), http.StatusOK, nil, "")
 }
 
-func (s *Server) renderSign(w http.ResponseWriter, r *http.Request, a *domain.Actor, id int64, action string, status int, fe *formError, reason string) error {
+func (s *Server) renderSign(w http.ResponseWriter, r *http.Request, a *domain.Actor, id int64, action domain.CaseAction, status int, fe *formError, reason string) error {
 	if action != domain.CaseApprove && action != domain.CaseReturn {
 		return domain.Invalid("action", "签字页只用于审核通过或退回")
 	}
 	ctx := r.Context()
-	c, atts, hash, err := s.db.CaseContent(ctx, a, id)
+	c, atts, hash, err := s.app.CaseContent(ctx, a, id)
 	if err != nil {
 		return err
 	}
 	d := signData{Case: c, Attachments: atts, Hash: hash, Action: action, Error: fe, Reason: reason,
-		Next: safeNext(r.FormValue("next")), KindNames: store.AttachmentKindNames}
+		Next: safeNext(r.FormValue("next")), KindNames: app.AttachmentKindNames}
 	if d.Next == "/" {
 		d.Next = ""
 	}
-	if d.Campaign, err = s.db.Campaign(ctx, c.CampaignID); err != nil {
+	if d.Campaign, err = s.app.Campaign(ctx, c.CampaignID); err != nil {
 		return err
 	}
-	acts, del, err := s.db.AllowedCaseActions(ctx, a, c)
+	acts, del, err := s.app.AllowedCaseActions(ctx, a, c)
 	if err != nil {
 		return err
 	}
@@ -206,8 +206,8 @@ func (s *Server) renderSign(w http.ResponseWriter, r *http.Request, a *domain.Ac
 // ---- inbox ----
 
 type inboxData struct {
-	Items   []store.InboxItem
-	Results []store.ApproveResult
+	Items   []app.InboxItem
+	Results []app.ApproveResult
 	Prompts []*domain.Case
 	Due     int
 	Overdue map[int64]bool // past 整改期限 (domain.Overdue)
@@ -217,9 +217,9 @@ func (s *Server) inboxPage(w http.ResponseWriter, r *http.Request, a *domain.Act
 	return s.renderInbox(w, r, a, http.StatusOK, nil)
 }
 
-func (s *Server) renderInbox(w http.ResponseWriter, r *http.Request, a *domain.Actor, status int, results []store.ApproveResult) error {
+func (s *Server) renderInbox(w http.ResponseWriter, r *http.Request, a *domain.Actor, status int, results []app.ApproveResult) error {
 	ctx := r.Context()
-	items, err := s.db.Inbox(ctx, a)
+	items, err := s.app.Inbox(ctx, a)
 	if err != nil {
 		return err
 	}
@@ -228,13 +228,13 @@ func (s *Server) renderInbox(w http.ResponseWriter, r *http.Request, a *domain.A
 	for _, it := range items {
 		d.Overdue[it.ID] = domain.Overdue(it.Case, today)
 	}
-	if _, err := s.db.ResolveCampaign(ctx, 0); err == nil {
-		due, err := s.db.DueRechecks(ctx, a, 0)
+	if _, err := s.app.ResolveCampaign(ctx, 0); err == nil {
+		due, err := s.app.DueRechecks(ctx, a, 0)
 		if err != nil {
 			return err
 		}
 		d.Due = len(due)
-		if d.Prompts, err = s.db.RecheckPrompts(ctx, a, 0); err != nil {
+		if d.Prompts, err = s.app.RecheckPrompts(ctx, a, 0); err != nil {
 			return err
 		}
 	}
@@ -247,7 +247,7 @@ func (s *Server) inboxApproveSubmit(w http.ResponseWriter, r *http.Request, a *d
 	if err := r.ParseForm(); err != nil {
 		return domain.Invalid("cases", "表单格式错误")
 	}
-	var items []store.ApproveItem
+	var items []app.ApproveItem
 	for _, v := range r.PostForm["case"] {
 		parts := strings.Split(v, ":")
 		if len(parts) != 3 {
@@ -258,12 +258,12 @@ func (s *Server) inboxApproveSubmit(w http.ResponseWriter, r *http.Request, a *d
 		if err1 != nil || err2 != nil {
 			return domain.Invalid("cases", "表单格式错误")
 		}
-		items = append(items, store.ApproveItem{ID: id, Version: ver, ContentHash: parts[2]})
+		items = append(items, app.ApproveItem{ID: id, Version: ver, ContentHash: parts[2]})
 	}
 	if len(items) == 0 {
-		return s.renderInbox(w, r, a, http.StatusBadRequest, []store.ApproveResult{{Error: translate(langOf(r), "co.inbox.none_ticked")}})
+		return s.renderInbox(w, r, a, http.StatusBadRequest, []app.ApproveResult{{Error: translate(langOf(r), "co.inbox.none_ticked")}})
 	}
-	res, err := s.db.ApproveMany(r.Context(), a, items)
+	res, err := s.app.ApproveMany(r.Context(), a, items)
 	if err != nil {
 		return err
 	}
@@ -273,7 +273,7 @@ func (s *Server) inboxApproveSubmit(w http.ResponseWriter, r *http.Request, a *d
 // ---- re-checks ----
 
 type rechecksData struct {
-	Due       []store.RecheckRow
+	Due       []app.RecheckRow
 	Prompts   []*domain.Case
 	MayReopen bool
 	MayRecord bool
@@ -287,10 +287,10 @@ func (s *Server) rechecksPage(w http.ResponseWriter, r *http.Request, a *domain.
 func (s *Server) renderRechecks(w http.ResponseWriter, r *http.Request, a *domain.Actor, status int, fe *formError) error {
 	d := rechecksData{Error: fe, MayReopen: domain.RoleMay(a.User.Role, domain.ActReopen), MayRecord: domain.RoleMay(a.User.Role, domain.ActWriteSite)}
 	var err error
-	if d.Due, err = s.db.DueRechecks(r.Context(), a, 0); err != nil {
+	if d.Due, err = s.app.DueRechecks(r.Context(), a, 0); err != nil {
 		return err
 	}
-	if d.Prompts, err = s.db.RecheckPrompts(r.Context(), a, 0); err != nil {
+	if d.Prompts, err = s.app.RecheckPrompts(r.Context(), a, 0); err != nil {
 		return err
 	}
 	s.render(w, r, status, "closeout_rechecks.html", "co.recheck.title", d, r.URL.Query().Get("flash"))
@@ -302,7 +302,7 @@ func (s *Server) recheckSubmit(w http.ResponseWriter, r *http.Request, a *domain
 	if err != nil {
 		return err
 	}
-	res, err := s.db.RecordRecheck(r.Context(), a, id, r.FormValue("outcome"), r.FormValue("note"))
+	res, err := s.app.RecordRecheck(r.Context(), a, id, r.FormValue("outcome"), r.FormValue("note"))
 	if err != nil {
 		if !userError(err) {
 			return err
@@ -342,11 +342,11 @@ func (s *Server) renderDelegations(w http.ResponseWriter, r *http.Request, a *do
 	d := delegationsData{MayCreate: domain.RoleMay(a.User.Role, domain.ActDelegate), Me: a.User.ID, Now: s.clock.Now(),
 		Today: domain.DateOf(s.clock.Now(), shanghai), Error: fe}
 	var err error
-	if d.Items, err = s.db.Delegations(r.Context(), a); err != nil {
+	if d.Items, err = s.app.Delegations(r.Context(), a); err != nil {
 		return err
 	}
 	if d.MayCreate {
-		if d.Candidates, err = s.db.DelegateCandidates(r.Context(), a); err != nil {
+		if d.Candidates, err = s.app.DelegateCandidates(r.Context(), a); err != nil {
 			return err
 		}
 	}
@@ -357,7 +357,7 @@ func (s *Server) renderDelegations(w http.ResponseWriter, r *http.Request, a *do
 // delegationCreate reads the form's dates as whole days in Shanghai: from
 // the start of the first day (now, when that is today) to the end of the last.
 func (s *Server) delegationCreate(w http.ResponseWriter, r *http.Request, a *domain.Actor) error {
-	in := store.DelegationInput{Reason: r.FormValue("reason")}
+	in := app.DelegationInput{Reason: r.FormValue("reason")}
 	var err error
 	in.DelegateUserID, err = formInt(r, "delegate_user_id")
 	var from, until domain.Date
@@ -376,7 +376,7 @@ func (s *Server) delegationCreate(w http.ResponseWriter, r *http.Request, a *dom
 			in.From = dayStart(from)
 		}
 		in.Until = dayStart(until).AddDate(0, 0, 1)
-		_, err = s.db.CreateDelegation(r.Context(), a, in)
+		_, err = s.app.CreateDelegation(r.Context(), a, in)
 	}
 	if err != nil {
 		if !userError(err) && domain.ErrorCode(err) != domain.EFORBIDDEN {
@@ -401,7 +401,7 @@ func (s *Server) delegationRevoke(w http.ResponseWriter, r *http.Request, a *dom
 	if err != nil {
 		return err
 	}
-	if _, err := s.db.RevokeDelegation(r.Context(), a, id); err != nil {
+	if _, err := s.app.RevokeDelegation(r.Context(), a, id); err != nil {
 		return err
 	}
 	http.Redirect(w, r, addFlash("/delegations", translate(langOf(r), "co.del.revoked")), http.StatusSeeOther)

@@ -7,8 +7,8 @@ import (
 	"strconv"
 	"strings"
 
+	"zhengzhi/app"
 	"zhengzhi/domain"
-	"zhengzhi/store"
 )
 
 // uiFoundation registers login, the dashboard, users, org tree and campaigns pages.
@@ -54,7 +54,7 @@ func (s *Server) loginPage(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) loginSubmit(w http.ResponseWriter, r *http.Request) {
 	next := safeNext(r.FormValue("next"))
-	a, err := s.db.Authenticate(r.Context(), r.FormValue("username"), r.FormValue("password"))
+	a, err := s.app.Authenticate(r.Context(), r.FormValue("username"), r.FormValue("password"))
 	if err != nil {
 		if domain.ErrorCode(err) == domain.EINTERNAL {
 			s.renderError(w, r, err)
@@ -64,7 +64,7 @@ func (s *Server) loginSubmit(w http.ResponseWriter, r *http.Request) {
 		s.render(w, r, http.StatusUnauthorized, "login.html", "login.title", data, "")
 		return
 	}
-	secret, err := s.db.CreateToken(r.Context(), a, store.TokenSession)
+	secret, err := s.app.CreateToken(r.Context(), a, app.TokenSession)
 	if err != nil {
 		s.renderError(w, r, err)
 		return
@@ -76,7 +76,7 @@ func (s *Server) loginSubmit(w http.ResponseWriter, r *http.Request) {
 func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
 	if a := actorOf(r); a != nil {
 		if c, err := r.Cookie(sessionCookie); err == nil {
-			if err := s.db.RevokeToken(r.Context(), a, c.Value); err != nil {
+			if err := s.app.RevokeToken(r.Context(), a, c.Value); err != nil {
 				s.log.Error("logout", "err", err)
 			}
 		}
@@ -102,16 +102,16 @@ func (s *Server) switchLang(w http.ResponseWriter, r *http.Request) {
 // dashboardData is the first screen. Later issues add their figures.
 type dashboardData struct {
 	Campaign *domain.Campaign
-	Figures  *store.Dashboard
+	Figures  *app.Dashboard
 	Chart    string // ECharts option (JSON) for cases by status
 }
 
 func (s *Server) dashboardPage(w http.ResponseWriter, r *http.Request, a *domain.Actor) error {
 	var d dashboardData
-	c, err := s.db.ResolveCampaign(r.Context(), 0)
+	c, err := s.app.ResolveCampaign(r.Context(), 0)
 	if err == nil {
 		d.Campaign = c
-		if d.Figures, err = s.db.Dashboard(r.Context(), a, 0, c.ID); err != nil {
+		if d.Figures, err = s.app.Dashboard(r.Context(), a, 0, c.ID); err != nil {
 			return err
 		}
 		d.Chart = statusChart(d.Figures, langOf(r))
@@ -124,12 +124,12 @@ func (s *Server) dashboardPage(w http.ResponseWriter, r *http.Request, a *domain
 
 // usersData backs the users page: the list and the choices for a new user.
 type usersData struct {
-	Users []store.UserOrg
+	Users []app.UserOrg
 	// Manage marks the users this actor may reset or deactivate.
 	Manage map[int64]bool
 	Orgs   []*domain.OrgUnit
 	Roles  []domain.Role
-	Form   store.UserInput
+	Form   app.UserInput
 	Error  string
 	Field  string
 }
@@ -140,10 +140,10 @@ func (s *Server) usersPage(w http.ResponseWriter, r *http.Request, a *domain.Act
 
 func (s *Server) renderUsers(w http.ResponseWriter, r *http.Request, a *domain.Actor, status int, d usersData, flash string) error {
 	var err error
-	if d.Users, err = s.db.Users(r.Context(), a); err != nil {
+	if d.Users, err = s.app.Users(r.Context(), a); err != nil {
 		return err
 	}
-	if d.Orgs, err = s.db.VisibleOrgs(r.Context(), a); err != nil {
+	if d.Orgs, err = s.app.VisibleOrgs(r.Context(), a); err != nil {
 		return err
 	}
 	byID := map[int64]*domain.OrgUnit{}
@@ -171,9 +171,9 @@ func (s *Server) renderUsers(w http.ResponseWriter, r *http.Request, a *domain.A
 
 func (s *Server) usersCreate(w http.ResponseWriter, r *http.Request, a *domain.Actor) error {
 	orgID, _ := strconv.ParseInt(r.FormValue("org_id"), 10, 64)
-	in := store.UserInput{Username: r.FormValue("username"), Password: r.FormValue("password"),
+	in := app.UserInput{Username: r.FormValue("username"), Password: r.FormValue("password"),
 		DisplayName: r.FormValue("display_name"), Role: domain.Role(r.FormValue("role")), OrgID: orgID}
-	u, err := s.db.CreateUser(r.Context(), a, in)
+	u, err := s.app.CreateUser(r.Context(), a, in)
 	if err != nil {
 		if c := domain.ErrorCode(err); c == domain.EINTERNAL || c == domain.EFORBIDDEN {
 			return err
@@ -192,11 +192,11 @@ func (s *Server) usersUpdate(w http.ResponseWriter, r *http.Request, a *domain.A
 	}
 	switch r.FormValue("op") {
 	case "deactivate":
-		err = s.db.SetUserActive(r.Context(), a, id, false)
+		err = s.app.SetUserActive(r.Context(), a, id, false)
 	case "activate":
-		err = s.db.SetUserActive(r.Context(), a, id, true)
+		err = s.app.SetUserActive(r.Context(), a, id, true)
 	case "reset":
-		err = s.db.ResetPassword(r.Context(), a, id, r.FormValue("password"))
+		err = s.app.ResetPassword(r.Context(), a, id, r.FormValue("password"))
 	default:
 		err = domain.Invalid("op", "未知操作")
 	}
@@ -211,7 +211,7 @@ func (s *Server) usersUpdate(w http.ResponseWriter, r *http.Request, a *domain.A
 }
 
 func (s *Server) orgsPage(w http.ResponseWriter, r *http.Request, a *domain.Actor) error {
-	orgs, err := s.db.VisibleOrgs(r.Context(), a)
+	orgs, err := s.app.VisibleOrgs(r.Context(), a)
 	if err != nil {
 		return err
 	}
@@ -226,7 +226,7 @@ type campaignsData struct {
 }
 
 func (s *Server) campaignsPage(w http.ResponseWriter, r *http.Request, a *domain.Actor) error {
-	cs, err := s.db.Campaigns(r.Context(), a)
+	cs, err := s.app.Campaigns(r.Context(), a)
 	if err != nil {
 		return err
 	}
@@ -241,13 +241,13 @@ func (s *Server) campaignsCreate(w http.ResponseWriter, r *http.Request, a *doma
 		SummaryDueDate: r.FormValue("summary_due_date")}
 	c, err := in.campaign()
 	if err == nil {
-		_, err = s.db.CreateCampaign(r.Context(), a, c)
+		_, err = s.app.CreateCampaign(r.Context(), a, c)
 	}
 	if err != nil {
 		if domain.ErrorCode(err) != domain.EINVALID {
 			return err
 		}
-		cs, lerr := s.db.Campaigns(r.Context(), a)
+		cs, lerr := s.app.Campaigns(r.Context(), a)
 		if lerr != nil {
 			return lerr
 		}
@@ -260,13 +260,13 @@ func (s *Server) campaignsCreate(w http.ResponseWriter, r *http.Request, a *doma
 
 // statusChart is the ECharts option of the dashboard's bar chart: cases by
 // status, in life-cycle order.
-func statusChart(f *store.Dashboard, lang string) string {
+func statusChart(f *app.Dashboard, lang string) string {
 	var names []string
 	var values []int
-	for _, st := range []string{domain.StatusRegistered, domain.StatusRectifying, domain.StatusCloseoutRequested,
+	for _, st := range []domain.CaseStatus{domain.StatusRegistered, domain.StatusRectifying, domain.StatusCloseoutRequested,
 		domain.StatusVillageApproved, domain.StatusTownApproved, domain.StatusClosedOut} {
 		names = append(names, domain.StatusNames[st])
-		values = append(values, f.ByStatus[st])
+		values = append(values, f.ByStatus[string(st)])
 	}
 	opt := map[string]any{
 		"grid":      map[string]any{"left": 40, "right": 10, "top": 20, "bottom": 60},

@@ -8,9 +8,9 @@ import (
 	"strings"
 	"time"
 
+	"zhengzhi/app"
 	"zhengzhi/domain"
 	"zhengzhi/forms"
-	"zhengzhi/store"
 )
 
 // uiReports registers the weekly report pages: the town's report of the
@@ -88,7 +88,7 @@ type matrixRow struct {
 type townRow struct {
 	Report   *domain.WeeklyReport
 	Cell     reportCell
-	Activity store.TownWeek
+	Activity app.TownWeek
 }
 
 // reportsData backs /reports and /reports/summary.
@@ -103,18 +103,18 @@ type reportsData struct {
 
 	// town
 	Town      *domain.OrgUnit
-	Report    *store.ReportDetail // nil before it is prepared
-	Live      *store.ReportDetail // the forms as they would be submitted now
+	Report    *app.ReportDetail // nil before it is prepared
+	Live      *app.ReportDetail // the forms as they would be submitted now
 	History   []*domain.WeeklyReport
 	CanSubmit bool
-	Final     *store.FinalSummary
+	Final     *app.FinalSummary
 
 	// district
 	Columns  []weekOption // matrix columns: passed deadlines and the next
 	Matrix   []matrixRow
 	Towns    []townRow
-	Merged   *store.MergedReport
-	Finals   []*store.FinalSummary
+	Merged   *app.MergedReport
+	Finals   []*app.FinalSummary
 	Review   bool // may accept, return, 代报, exempt, move deadlines
 	TownList []*domain.OrgUnit
 
@@ -140,7 +140,7 @@ func (s *Server) reportsPage(w http.ResponseWriter, r *http.Request, a *domain.A
 func (s *Server) renderReports(w http.ResponseWriter, r *http.Request, a *domain.Actor, status int, flash, errMsg string) error {
 	ctx := r.Context()
 	d := reportsData{Now: s.clock.Now(), Error: errMsg}
-	camp, dls, err := s.db.CampaignDeadlines(ctx, a, 0)
+	camp, dls, err := s.app.CampaignDeadlines(ctx, a, 0)
 	if err != nil {
 		if domain.ErrorCode(err) == domain.EINVALID { // no campaign yet
 			s.render(w, r, status, "reports.html", "rpt.title", d, flash)
@@ -206,23 +206,23 @@ func (s *Server) renderReports(w http.ResponseWriter, r *http.Request, a *domain
 func (s *Server) townReports(r *http.Request, a *domain.Actor, d *reportsData) error {
 	ctx := r.Context()
 	d.Mode, d.Town = "town", &a.Org
-	list, err := s.db.Reports(ctx, a, store.ReportFilter{CampaignID: d.Campaign.ID, OrgID: a.Org.ID})
+	list, err := s.app.Reports(ctx, a, app.ReportFilter{CampaignID: d.Campaign.ID, OrgID: a.Org.ID})
 	if err != nil {
 		return err
 	}
 	d.History = list.Items
 	for _, x := range list.Items {
 		if x.ID != 0 && x.Deadline.Equal(d.Week.Deadline) {
-			if d.Report, err = s.db.Report(ctx, a, x.ID); err != nil {
+			if d.Report, err = s.app.Report(ctx, a, x.ID); err != nil {
 				return err
 			}
 		}
 	}
-	if d.Live, err = s.db.TownPreview(ctx, a, d.Campaign.ID, a.Org.ID); err != nil {
+	if d.Live, err = s.app.TownPreview(ctx, a, d.Campaign.ID, a.Org.ID); err != nil {
 		return err
 	}
-	d.CanSubmit = s.db.MaySubmitReport(ctx, a, a.Org.ID)
-	_, finals, err := s.db.FinalSummaries(ctx, a, d.Campaign.ID, a.Org.ID)
+	d.CanSubmit = s.app.MaySubmitReport(ctx, a, a.Org.ID)
+	_, finals, err := s.app.FinalSummaries(ctx, a, d.Campaign.ID, a.Org.ID)
 	if err != nil {
 		return err
 	}
@@ -236,7 +236,7 @@ func (s *Server) districtReports(r *http.Request, a *domain.Actor, d *reportsDat
 	ctx := r.Context()
 	d.Mode = "district"
 	d.Review = domain.RoleMay(a.Role(), domain.ActReviewReport)
-	list, err := s.db.Reports(ctx, a, store.ReportFilter{CampaignID: d.Campaign.ID})
+	list, err := s.app.Reports(ctx, a, app.ReportFilter{CampaignID: d.Campaign.ID})
 	if err != nil {
 		return err
 	}
@@ -261,7 +261,7 @@ func (s *Server) districtReports(r *http.Request, a *domain.Actor, d *reportsDat
 			from = d.Weeks[i-1].Deadline
 		}
 	}
-	activity, err := s.db.WeekActivity(ctx, a, d.Campaign.ID, 0, from, d.Week.Deadline)
+	activity, err := s.app.WeekActivity(ctx, a, d.Campaign.ID, 0, from, d.Week.Deadline)
 	if err != nil {
 		return err
 	}
@@ -274,10 +274,10 @@ func (s *Server) districtReports(r *http.Request, a *domain.Actor, d *reportsDat
 		x := cells[t.ID][d.Week.Value]
 		d.Towns = append(d.Towns, townRow{Report: x, Cell: cellOf(x), Activity: activity[i]})
 	}
-	if d.Merged, err = s.db.MergedReports(ctx, a, d.Campaign.ID, 0, d.Week.Deadline); err != nil {
+	if d.Merged, err = s.app.MergedReports(ctx, a, d.Campaign.ID, 0, d.Week.Deadline); err != nil {
 		return err
 	}
-	_, d.Finals, err = s.db.FinalSummaries(ctx, a, d.Campaign.ID, 0)
+	_, d.Finals, err = s.app.FinalSummaries(ctx, a, d.Campaign.ID, 0)
 	return err
 }
 
@@ -286,7 +286,7 @@ func (s *Server) reportsSummaryPage(w http.ResponseWriter, r *http.Request, a *d
 	if err != nil {
 		return err
 	}
-	res, err := s.db.Summary(r.Context(), a, q)
+	res, err := s.app.Summary(r.Context(), a, q)
 	if err != nil {
 		if domain.ErrorCode(err) == domain.EINVALID && domain.ErrorField(err) == "campaign_id" {
 			s.render(w, r, http.StatusOK, "reports.html", "rpt.summary_title", reportsData{Mode: "summary"}, "")
@@ -295,7 +295,7 @@ func (s *Server) reportsSummaryPage(w http.ResponseWriter, r *http.Request, a *d
 		return err
 	}
 	d := reportsData{Mode: "summary", Campaign: res.Campaign, Org: res.Org, Breakdown: q.Breakdown, Summary: &res.Summary, Now: s.clock.Now()}
-	if d.Orgs, err = s.db.VisibleOrgs(r.Context(), a); err != nil {
+	if d.Orgs, err = s.app.VisibleOrgs(r.Context(), a); err != nil {
 		return err
 	}
 	v := url.Values{"org_id": {strconv.FormatInt(res.Org.ID, 10)}}
@@ -320,7 +320,7 @@ func (s *Server) reportsPrint(w http.ResponseWriter, r *http.Request, a *domain.
 		if err != nil {
 			return err
 		}
-		d, err := s.db.Report(ctx, a, id)
+		d, err := s.app.Report(ctx, a, id)
 		if err != nil {
 			return err
 		}
@@ -342,11 +342,11 @@ func (s *Server) reportsPrint(w http.ResponseWriter, r *http.Request, a *domain.
 		if err != nil {
 			return err
 		}
-		res, err := s.db.Summary(ctx, a, q)
+		res, err := s.app.Summary(ctx, a, q)
 		if err != nil {
 			return err
 		}
-		_, seq, err := s.db.ProblemRows(ctx, a, q.CampaignID, res.Org.ID)
+		_, seq, err := s.app.ProblemRows(ctx, a, q.CampaignID, res.Org.ID)
 		if err != nil {
 			return err
 		}
@@ -399,7 +399,7 @@ func formID(r *http.Request, name string) int64 {
 func (s *Server) reportsPrepare(w http.ResponseWriter, r *http.Request, a *domain.Actor) error {
 	dl, err := s.deadlineParam(r.Context(), a, 0, r.FormValue("deadline"))
 	if err == nil {
-		_, _, err = s.db.PrepareReport(r.Context(), a, store.ReportInput{OrgID: formID(r, "org_id"), Deadline: dl})
+		_, _, err = s.app.PrepareReport(r.Context(), a, app.ReportInput{OrgID: formID(r, "org_id"), Deadline: dl})
 	}
 	return s.afterPost(w, r, a, err, "rpt.flash.prepared")
 }
@@ -410,7 +410,7 @@ func (s *Server) reportsAction(w http.ResponseWriter, r *http.Request, a *domain
 		return err
 	}
 	action := r.FormValue("action")
-	_, err = s.db.ReportAction(r.Context(), a, id, store.ReportActionInput{Action: action, Reason: r.FormValue("reason"),
+	_, err = s.app.ReportAction(r.Context(), a, id, app.ReportActionInput{Action: domain.ReportAction(action), Reason: r.FormValue("reason"),
 		Version: formID(r, "version")})
 	return s.afterPost(w, r, a, err, "rpt.flash."+action)
 }
@@ -420,8 +420,8 @@ func (s *Server) reportsProxy(w http.ResponseWriter, r *http.Request, a *domain.
 	dl, err := s.deadlineParam(r.Context(), a, 0, r.FormValue("deadline"))
 	if err == nil {
 		var rep *domain.WeeklyReport
-		if rep, _, err = s.db.PrepareReport(r.Context(), a, store.ReportInput{OrgID: formID(r, "org_id"), Deadline: dl}); err == nil {
-			_, err = s.db.ReportAction(r.Context(), a, rep.ID, store.ReportActionInput{Action: domain.ReportSubmit, Reason: r.FormValue("reason")})
+		if rep, _, err = s.app.PrepareReport(r.Context(), a, app.ReportInput{OrgID: formID(r, "org_id"), Deadline: dl}); err == nil {
+			_, err = s.app.ReportAction(r.Context(), a, rep.ID, app.ReportActionInput{Action: domain.ReportSubmit, Reason: r.FormValue("reason")})
 		}
 	}
 	return s.afterPost(w, r, a, err, "rpt.flash.submit")
@@ -430,13 +430,13 @@ func (s *Server) reportsProxy(w http.ResponseWriter, r *http.Request, a *domain.
 func (s *Server) reportsExempt(w http.ResponseWriter, r *http.Request, a *domain.Actor) error {
 	dl, err := s.deadlineParam(r.Context(), a, 0, r.FormValue("deadline"))
 	if err == nil {
-		_, err = s.db.ExemptReport(r.Context(), a, store.ExemptionInput{OrgID: formID(r, "org_id"), Deadline: dl, Reason: r.FormValue("reason")})
+		_, err = s.app.ExemptReport(r.Context(), a, app.ExemptionInput{OrgID: formID(r, "org_id"), Deadline: dl, Reason: r.FormValue("reason")})
 	}
 	return s.afterPost(w, r, a, err, "rpt.flash.exempted")
 }
 
 func (s *Server) reportsMoveDeadline(w http.ResponseWriter, r *http.Request, a *domain.Actor) error {
-	camp, err := s.db.ResolveCampaign(r.Context(), 0)
+	camp, err := s.app.ResolveCampaign(r.Context(), 0)
 	if err != nil {
 		return err
 	}
@@ -451,7 +451,7 @@ func (s *Server) reportsMoveDeadline(w http.ResponseWriter, r *http.Request, a *
 	}
 	if err == nil {
 		o.Reason = r.FormValue("reason")
-		_, err = s.db.MoveDeadline(r.Context(), a, camp.ID, o)
+		_, err = s.app.MoveDeadline(r.Context(), a, camp.ID, o)
 	}
 	return s.afterPost(w, r, a, err, "rpt.flash.moved")
 }
@@ -466,7 +466,7 @@ func (s *Server) reportsFinalSign(w http.ResponseWriter, r *http.Request, a *dom
 	if err != nil {
 		return err
 	}
-	_, err = s.db.SignFinalSummary(r.Context(), a, id)
+	_, err = s.app.SignFinalSummary(r.Context(), a, id)
 	return s.afterPost(w, r, a, err, "rpt.flash.signed")
 }
 
@@ -489,13 +489,13 @@ func (reportsData) Cell(x *domain.WeeklyReport) reportCell { return cellOf(x) }
 func (reportsData) Date(t time.Time) string { return string(domain.DateOf(t, shanghai)) }
 
 // FinalClass colours a final summary's status tag.
-func (reportsData) FinalClass(x *store.FinalSummary) string {
+func (reportsData) FinalClass(x *app.FinalSummary) string {
 	switch {
-	case x.Status == store.FinalSigned && x.OnTime != nil && *x.OnTime:
+	case x.Status == app.FinalSigned && x.OnTime != nil && *x.OnTime:
 		return "ok"
-	case x.Status == store.FinalSigned, x.Status == store.FinalUploaded:
+	case x.Status == app.FinalSigned, x.Status == app.FinalUploaded:
 		return "warn"
-	case x.Status == store.FinalMissing:
+	case x.Status == app.FinalMissing:
 		return "bad"
 	}
 	return ""

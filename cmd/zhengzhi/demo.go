@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 
+	"zhengzhi/app"
 	"zhengzhi/domain"
 	"zhengzhi/seed"
 )
@@ -24,8 +25,9 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return err
 	}
 	defer db.Close()
-	if _, err := seed.Bootstrap(ctx, db, randomPassword()); err != nil {
+	svc := app.New(db)
+	if _, err := seed.Bootstrap(ctx, svc, randomPassword()); err != nil {
 		return err
 	}
-	return seed.Demo(ctx, db, stdout)
+	return seed.Demo(ctx, svc, stdout)
 }

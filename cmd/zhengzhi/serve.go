@@ -14,6 +14,7 @@ import (
 	"os"
 	"time"
 
+	"zhengzhi/app"
 	"zhengzhi/domain"
 	"zhengzhi/seed"
 	"zhengzhi/web"
@@ -44,13 +45,14 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	defer db.Close()
+	svc := app.New(db)
 
 	pw := os.Getenv("ZHENGZHI_ADMIN_PASSWORD")
 	generated := pw == ""
 	if generated {
 		pw = randomPassword()
 	}
-	created, err := seed.Bootstrap(ctx, db, pw)
+	created, err := seed.Bootstrap(ctx, svc, pw)
 	if err != nil {
 		return fmt.Errorf("bootstrap: %w", err)
 	}
@@ -60,12 +62,12 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		fmt.Fprintln(stdout, "created user admin with the password from ZHENGZHI_ADMIN_PASSWORD")
 	}
 	if *demo {
-		if err := seed.Demo(ctx, db, stdout); err != nil {
+		if err := seed.Demo(ctx, svc, stdout); err != nil {
 			return fmt.Errorf("demo: %w", err)
 		}
 	}
 
-	srv, err := web.New(web.Options{DB: db, Logger: log, TrustProxy: *trustProxy})
+	srv, err := web.New(web.Options{App: svc, Logger: log, TrustProxy: *trustProxy})
 	if err != nil {
 		return err
 	}

@@ -8,8 +8,8 @@ import (
 	"log/slog"
 	"strconv"
 
+	"zhengzhi/app"
 	"zhengzhi/domain"
-	"zhengzhi/store"
 )
 
 const userUsage = `usage:
@@ -40,36 +40,37 @@ func runUser(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return err
 	}
 	defer db.Close()
-	sys, err := db.SystemActor(ctx)
+	svc := app.New(db)
+	sys, err := svc.SystemActor(ctx)
 	if err != nil {
 		return err
 	}
 	switch args[0] {
 	case "add":
-		o, err := db.OrgByCode(ctx, *org)
+		o, err := svc.OrgByCode(ctx, *org)
 		if err != nil {
 			id, perr := strconv.ParseInt(*org, 10, 64)
 			if perr != nil {
 				return &exitError{code: 1, msg: fmt.Sprintf("user add: org %q not found", *org)}
 			}
-			if o, err = db.Org(ctx, id); err != nil {
+			if o, err = svc.Org(ctx, id); err != nil {
 				return &exitError{code: 1, msg: fmt.Sprintf("user add: org %q not found", *org)}
 			}
 		}
-		u, err := db.CreateUser(ctx, sys, store.UserInput{Username: *username, Password: *password, DisplayName: *name, Role: domain.Role(*role), OrgID: o.ID})
+		u, err := svc.CreateUser(ctx, sys, app.UserInput{Username: *username, Password: *password, DisplayName: *name, Role: domain.Role(*role), OrgID: o.ID})
 		if err != nil {
 			return cliError("user add", err)
 		}
 		fmt.Fprintf(stdout, "created user %s (id %d)\n", u.Username, u.ID)
 	case "passwd", "disable":
-		id, err := db.UserIDByName(ctx, *username)
+		id, err := svc.UserIDByName(ctx, *username)
 		if err != nil {
 			return cliError("user "+args[0], err)
 		}
 		if args[0] == "passwd" {
-			err = db.ResetPassword(ctx, sys, id, *password)
+			err = svc.ResetPassword(ctx, sys, id, *password)
 		} else {
-			err = db.SetUserActive(ctx, sys, id, false)
+			err = svc.SetUserActive(ctx, sys, id, false)
 		}
 		if err != nil {
 			return cliError("user "+args[0], err)

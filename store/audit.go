@@ -53,15 +53,24 @@ func loadAuditKey(dataDir string, override []byte) ([]byte, error) {
 }
 
 // audit appends one event to the chain inside the current transaction.
-// before and after are marshalled as JSON; sensitive names top-level fields
-// that appear only as keyed hashes.
-func (tx *Tx) audit(action, entity string, id int64, before, after any, sensitive ...string) error {
+// before and after are rendered by domain.AuditPayload: sensitive values by
+// their type as keyed hashes, and a payload it cannot see into refused, so
+// the whole change rolls back rather than leak into the chain.
+func (tx *Tx) audit(action, entity string, id int64, before, after any) error {
+	b, err := domain.AuditPayload(tx.db.auditKey, before)
+	if err != nil {
+		return fmt.Errorf("audit %s %s %d: %w", action, entity, id, err)
+	}
+	af, err := domain.AuditPayload(tx.db.auditKey, after)
+	if err != nil {
+		return fmt.Errorf("audit %s %s %d: %w", action, entity, id, err)
+	}
 	e := domain.AuditEvent{
 		At: tx.now, ActorID: tx.actor.User.ID, ActorName: tx.actor.User.Username,
 		Role: tx.actor.User.Role, Action: action, Entity: entity, EntityID: id,
-		Before: tx.db.redact(before, sensitive), After: tx.db.redact(after, sensitive),
+		Before: b, After: af,
 	}
-	err := tx.queryRow(`SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1`).Scan(&e.Seq, &e.PrevHash)
+	err = tx.queryRow(`SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1`).Scan(&e.Seq, &e.PrevHash)
 	if err != nil && !isNoRows(err) {
 		return fmt.Errorf("audit head: %w", err)
 	}
@@ -81,31 +90,6 @@ func (tx *Tx) audit(action, entity string, id int64, before, after any, sensitiv
 	return nil
 }
 
-// redact marshals v and replaces the sensitive top-level fields with keyed hashes.
-func (d *DB) redact(v any, sensitive []string) json.RawMessage {
-	if v == nil {
-		return json.RawMessage("null")
-	}
-	b, err := json.Marshal(v)
-	if err != nil {
-		panic(err)
-	}
-	if len(sensitive) == 0 {
-		return b
-	}
-	var m map[string]any
-	if json.Unmarshal(b, &m) != nil {
-		return b
-	}
-	for _, f := range sensitive {
-		if x, ok := m[f]; ok && x != nil && x != "" {
-			m[f] = domain.SensitiveHash(d.auditKey, fmt.Sprint(x))
-		}
-	}
-	out, _ := json.Marshal(m)
-	return out
-}
-
 // AuditFilter selects events for listing.
 type AuditFilter struct {
 	Entity   string
@@ -114,15 +98,9 @@ type AuditFilter struct {
 	Limit    int
 }
 
-// AuditEvents lists events in seq order. Reading the whole trail needs
-// ActReadAudit; an entity's own timeline is readable by whoever may read the
-// entity (the caller checks that first and passes internal=true).
-func (d *DB) AuditEvents(ctx context.Context, a *domain.Actor, f AuditFilter, internal bool) ([]domain.AuditEvent, error) {
-	if !internal {
-		if err := domain.Authorize(a, domain.ActReadAudit, nil, "审计记录"); err != nil {
-			return nil, err
-		}
-	}
+// AuditEvents lists events in seq order, checking no rights: the use case
+// (app.AuditEvents, app.CaseTimeline) authorizes first.
+func (r Reader) AuditEvents(f AuditFilter) ([]domain.AuditEvent, error) {
 	q := `SELECT seq, at, COALESCE(actor_id, 0), actor_name, role, action, entity, entity_id, before_json, after_json, prev_hash, hash
 		FROM audit_events WHERE seq > $1`
 	args := []any{f.AfterSeq}
@@ -134,7 +112,7 @@ func (d *DB) AuditEvents(ctx context.Context, a *domain.Actor, f AuditFilter, in
 	if f.Limit > 0 {
 		q += ` LIMIT ` + strconv.Itoa(f.Limit)
 	}
-	rows, err := d.db.QueryContext(ctx, q, args...)
+	rows, err := r.q.QueryContext(r.ctx, q, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -148,6 +126,19 @@ func (d *DB) AuditEvents(ctx context.Context, a *domain.Actor, f AuditFilter, in
 		out = append(out, e)
 	}
 	return out, rows.Err()
+}
+
+// AuditEvents is the pre-[5] entry point, kept until the case timeline moves
+// to the application layer.
+//
+// Deprecated: use app.AuditEvents or Reader.AuditEvents.
+func (d *DB) AuditEvents(ctx context.Context, a *domain.Actor, f AuditFilter, internal bool) ([]domain.AuditEvent, error) {
+	if !internal {
+		if err := domain.Authorize(a, domain.ActReadAudit, nil, "审计记录"); err != nil {
+			return nil, err
+		}
+	}
+	return d.Reader(ctx).AuditEvents(f)
 }
 
 type scanner interface{ Scan(dest ...any) error }

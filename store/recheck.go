@@ -17,9 +17,9 @@ import (
 // RecheckRow is one site of the due list, with its case's number and status.
 type RecheckRow struct {
 	domain.RecheckItem
-	ProblemNo  string `json:"problem_no,omitempty"`
-	CaseStatus string `json:"case_status,omitempty"`
-	Place      string `json:"place"`
+	ProblemNo  string            `json:"problem_no,omitempty"`
+	CaseStatus domain.CaseStatus `json:"case_status,omitempty"`
+	Place      string            `json:"place"`
 }
 
 // DueRechecks lists the shut sites in the actor's scope whose re-check is

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"reflect"
+	"strings"
 
 	"zhengzhi/domain"
 )
@@ -44,6 +45,43 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 		s.log.Error("internal error", "method", r.Method, "path", r.URL.Path, "err", err)
 	}
 	writeJSON(w, statusOf(code), apiError{Error: domain.ErrorMessage(err), Field: domain.ErrorField(err)})
+}
+
+// notFound answers every path no route serves: the API (/api/, /open311/)
+// with its JSON error, every other path with the error page in the layout,
+// in the user's language and whether or not anyone is logged in. A path that
+// a route serves under another method still gets 405 with Allow, as the mux
+// alone would give it.
+func (s *Server) notFound(mux *http.ServeMux) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if allow := allowedMethods(mux, r); len(allow) > 0 {
+			w.Header().Set("Allow", strings.Join(allow, ", "))
+			http.Error(w, http.StatusText(http.StatusMethodNotAllowed), http.StatusMethodNotAllowed)
+			return
+		}
+		if strings.HasPrefix(r.URL.Path, "/api/") || strings.HasPrefix(r.URL.Path, "/open311/") {
+			s.writeError(w, r, domain.Errorf(domain.ENOTFOUND, "接口不存在：%s %s", r.Method, r.URL.Path))
+			return
+		}
+		s.render(w, r, http.StatusNotFound, "error.html", "err.nopage", translate(langOf(r), "err.nopage.text"), "")
+	}
+}
+
+// allowedMethods lists the methods under which some route other than the
+// catch-all serves r's path.
+func allowedMethods(mux *http.ServeMux, r *http.Request) []string {
+	var allow []string
+	for _, m := range []string{http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete} {
+		if m == r.Method {
+			continue
+		}
+		probe := r.Clone(r.Context())
+		probe.Method = m
+		if _, pattern := mux.Handler(probe); pattern != "" && pattern != catchAll {
+			allow = append(allow, m)
+		}
+	}
+	return allow
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"sync/atomic"
 )
 
 // Languages the UI speaks; zh-CN is the default.
@@ -69,11 +70,20 @@ var catalog = map[string][2]string{ // [zh-CN, en]
 	"camp.doc":         {"文号", "Document no."},
 	"camp.period":      {"时间", "Period"},
 	"camp.summary_due": {"总结报送截止", "Summary due"},
+	"camp.new":         {"新建专项行动", "New campaign"},
+	"camp.name":        {"名称", "Name"},
+	"camp.start":       {"开始日期", "Start date"},
+	"camp.end":         {"结束日期", "End date"},
+	"camp.weekday":     {"每周报送日", "Weekly report day"},
+	"camp.on_weekday":  {"周%s", "%s"},
+	"camp.time":        {"报送截止时间", "Report due time"},
 	"common.save":      {"保存", "Save"},
 	"common.none":      {"暂无", "None"},
 	"common.error":     {"出错了", "Error"},
 	"common.back":      {"返回", "Back"},
 	"err.notfound":     {"页面不存在，或不在您的管辖范围内", "Not found, or outside your scope"},
+	"err.nopage":       {"页面不存在", "Page not found"},
+	"err.nopage.text":  {"您访问的页面不存在，请检查网址是否正确。", "The page you asked for does not exist; check the address."},
 	"err.forbidden":    {"您的角色无权执行此操作", "Your role may not do this"},
 	"weekday.0":        {"日", "Sunday"},
 	"weekday.1":        {"一", "Monday"},
@@ -88,7 +98,14 @@ var catalog = map[string][2]string{ // [zh-CN, en]
 // in its own file (msgs_*.go) so areas can grow without touching each other.
 var catalogs = []map[string][2]string{catalog, caseMessages, closeoutMessages, reportMessages}
 
-// translate looks a key up; extra args are formatted into the text.
+// missedKey, when set, hears of every key translate cannot resolve: a key in
+// no catalog, or (in English) one without an English text, which then falls
+// back to Chinese. It is a test seam — ui_catalog_test.go sets it so that a
+// raw key on any page fails where it happens — and nil in a running server.
+var missedKey atomic.Pointer[func(lang, key string)]
+
+// translate looks a key up; extra args are formatted into the text. An
+// unknown key is shown as is, so a page never breaks over a missing text.
 func translate(lang, key string, args ...any) string {
 	var m [2]string
 	ok := false
@@ -98,16 +115,27 @@ func translate(lang, key string, args ...any) string {
 		}
 	}
 	if !ok {
+		reportMiss(lang, key)
 		return key
 	}
 	s := m[0]
-	if lang == LangEN && m[1] != "" {
-		s = m[1]
+	if lang == LangEN {
+		if m[1] != "" {
+			s = m[1]
+		} else {
+			reportMiss(lang, key)
+		}
 	}
 	if len(args) > 0 {
 		return fmt.Sprintf(s, args...)
 	}
 	return s
+}
+
+func reportMiss(lang, key string) {
+	if f := missedKey.Load(); f != nil {
+		(*f)(lang, key)
+	}
 }
 
 // langOf picks the language: ?lang=, then the lang cookie, then zh-CN.

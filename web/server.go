@@ -88,7 +88,11 @@ func (s *Server) routes(mux *http.ServeMux) {
 	s.uiCases(mux)
 	s.uiReports(mux)
 	s.uiCloseout(mux)
+	mux.HandleFunc(catchAll, s.notFound(mux))
 }
+
+// catchAll is the pattern of the route that answers paths no other serves.
+const catchAll = "/"
 
 // securityHeaders sets the headers every response carries.
 func securityHeaders(next http.Handler) http.Handler {

@@ -66,6 +66,10 @@ type Campaign struct {
 	Version         int64      `json:"version"`
 }
 
+// DefaultDeadlineTime is the weekly report deadline's time of day when a
+// campaign leaves it unset (the notice: 每周三17:00前).
+const DefaultDeadlineTime = "17:00"
+
 var hhmm = regexp.MustCompile(`^([01][0-9]|2[0-3]):[0-5][0-9]$`)
 
 // Normalize fills defaults and validates a campaign before it is stored.
@@ -96,7 +100,7 @@ func (c *Campaign) Normalize() error {
 		return Invalid("deadline_weekday", "报送日应为 0（周日）到 6（周六）")
 	}
 	if c.DeadlineTime == "" {
-		c.DeadlineTime = "17:00"
+		c.DeadlineTime = DefaultDeadlineTime
 	}
 	if !hhmm.MatchString(c.DeadlineTime) {
 		return Invalid("deadline_time", "报送时间格式应为 HH:MM")
@@ -124,10 +128,10 @@ func (c *Campaign) Normalize() error {
 		}
 	}
 	if c.RecheckDays <= 0 {
-		c.RecheckDays = 30
+		c.RecheckDays = DefaultRecheckDays
 	}
 	if c.SupervisedDays <= 0 {
-		c.SupervisedDays = 60
+		c.SupervisedDays = DefaultSupervisedDays
 	}
 	return nil
 }
@@ -150,4 +154,38 @@ func (c *Campaign) HasClearItem(item string) bool {
 		}
 	}
 	return false
+}
+
+// ActiveCampaign picks the campaign the application works in when none is
+// named: the one whose dates contain today (the latest started, if several
+// do), else the latest started, else — before any has started — the first to
+// start. camps may come in any order; nil when there are none.
+func ActiveCampaign(camps []*Campaign, today Date) *Campaign {
+	var running, started, first *Campaign
+	later := func(a, b *Campaign) bool { // a started after b (ties: the newer record)
+		return a.StartDate > b.StartDate || a.StartDate == b.StartDate && a.ID > b.ID
+	}
+	for _, c := range camps {
+		switch {
+		case c.StartDate > today:
+			if first == nil || later(first, c) {
+				first = c
+			}
+		case c.EndDate >= today:
+			if running == nil || later(c, running) {
+				running = c
+			}
+		default:
+			if started == nil || later(c, started) {
+				started = c
+			}
+		}
+	}
+	switch {
+	case running != nil:
+		return running
+	case started != nil:
+		return started
+	}
+	return first
 }

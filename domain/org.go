@@ -1,6 +1,9 @@
 package domain
 
-import "strings"
+import (
+	"sort"
+	"strings"
+)
 
 // OrgKind is the kind of an org unit (区划/单位).
 type OrgKind string
@@ -94,6 +97,55 @@ func (o *OrgUnit) OfficialOrderKey() string {
 		code = "~" // units without a code after coded ones in the same group
 	}
 	return group + "|" + code + "|" + o.Name
+}
+
+// Normalize validates a new unit and fills its default 问题编号 prefix: a
+// town without one numbers its cases by the first 9 digits of its code.
+func (o *OrgUnit) Normalize() error {
+	switch {
+	case o.Name == "":
+		return Invalid("name", "请填写单位名称")
+	case !o.Kind.Valid():
+		return Invalid("kind", "未知的单位类型")
+	case o.Code != "" && len(o.Code) != 12:
+		return Invalid("code", "区划代码应为 12 位数字")
+	}
+	if o.Prefix == "" && o.IsTown() {
+		o.Prefix = DefaultPrefix(o.Code)
+	}
+	return nil
+}
+
+// SetPrefix sets the 问题编号 prefix of a town (for towns without an
+// official code); other units number no cases.
+func (o *OrgUnit) SetPrefix(prefix string) error {
+	if !o.IsTown() {
+		return Invalid("prefix", "只有镇（街道）级单位有问题编号前缀")
+	}
+	if prefix == "" {
+		return Invalid("prefix", "请填写编号前缀")
+	}
+	o.Prefix = prefix
+	return nil
+}
+
+// TownOf returns the town-level unit that contains o — o itself when it is
+// a town — given o's ancestors from its parent up (store.Reader.Ancestors).
+func TownOf(o *OrgUnit, ancestors []*OrgUnit) (*OrgUnit, error) {
+	if o.IsTown() {
+		return o, nil
+	}
+	for _, p := range ancestors {
+		if p.IsTown() {
+			return p, nil
+		}
+	}
+	return nil, Invalid("org_id", "%s 不在任何镇（街道）之下", o.Name)
+}
+
+// SortOfficial puts sibling units in official order (OfficialOrderKey).
+func SortOfficial(units []*OrgUnit) {
+	sort.SliceStable(units, func(i, j int) bool { return units[i].OfficialOrderKey() < units[j].OfficialOrderKey() })
 }
 
 // DefaultPrefix derives a town's numbering prefix from its 12-digit code.

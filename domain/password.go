@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"fmt"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"golang.org/x/crypto/argon2"
@@ -67,3 +68,21 @@ func VerifyPassword(hash, pw string) bool {
 	got := argon2.IDKey([]byte(pw), salt, t, m, p, uint32(len(want)))
 	return subtle.ConstantTimeCompare(got, want) == 1
 }
+
+// CheckLogin reports whether pw opens an account whose stored hash is hash;
+// exists is false for an unknown username. An unknown user costs the same
+// argon2 work as a known one (a dummy hash is verified), so the response
+// time does not reveal which usernames exist.
+func CheckLogin(exists bool, hash, pw string) bool {
+	if !exists {
+		VerifyPassword(dummyHash(), pw)
+		return false
+	}
+	return VerifyPassword(hash, pw)
+}
+
+// dummyHash is hashed with the current parameters on first use.
+var dummyHash = sync.OnceValue(func() string {
+	h, _ := HashPassword("not-a-real-password")
+	return h
+})

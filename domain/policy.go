@@ -88,7 +88,17 @@ func Authorize(a *Actor, act Action, place *OrgUnit, what string) error {
 // at unit o: the admin anyone; the district office anyone below admin in its
 // subtree; a town officer the grid workers and village heads of its town.
 func ManageUser(a *Actor, r Role, o *OrgUnit) error {
-	if err := Authorize(a, ActManageUsers, o, "单位"); err != nil {
+	return manageUser(a, r, o, "单位")
+}
+
+// ManageExistingUser is ManageUser for changing user u, placed at o: a user
+// outside the actor's scope is not found.
+func ManageExistingUser(a *Actor, u *User, o *OrgUnit) error {
+	return manageUser(a, u.Role, o, "用户")
+}
+
+func manageUser(a *Actor, r Role, o *OrgUnit, what string) error {
+	if err := Authorize(a, ActManageUsers, o, what); err != nil {
 		return err
 	}
 	switch a.User.Role {

@@ -70,6 +70,26 @@ type Actor struct {
 	Scope OrgUnit // the root of what they may see
 }
 
+// ScopeUnitID is the unit whose subtree a user placed at org sees: org
+// itself, except that a grid worker's scope is the village their grid
+// belongs to (the grid's parent).
+func ScopeUnitID(org *OrgUnit) int64 {
+	if org.Kind == KindGrid && org.ParentID != nil {
+		return *org.ParentID
+	}
+	return org.ID
+}
+
+// SystemActor acts for the program itself (seeding, the demo, the CLI): an
+// admin named "system" whose scope is the tree under root (nil: none yet).
+func SystemActor(root *OrgUnit) *Actor {
+	a := &Actor{User: User{Username: "system", DisplayName: "系统", Role: RoleAdmin}}
+	if root != nil {
+		a.Org, a.Scope = *root, *root
+	}
+	return a
+}
+
 // Role returns the actor's role (nil-safe).
 func (a *Actor) Role() Role {
 	if a == nil {

@@ -11,7 +11,7 @@ import (
 // town officer or district office to reopen its case.
 
 // DefaultRecheckDays and DefaultSupervisedDays apply when a campaign leaves
-// them unset (Campaign.Normalize fills the same values).
+// them unset; Campaign.Normalize fills them in.
 const (
 	DefaultRecheckDays    = 30
 	DefaultSupervisedDays = 60

@@ -17,21 +17,22 @@ func benchStore(b *testing.B, dialect store.Dialect) (*store.DB, *domain.Actor, 
 	b.Helper()
 	ctx := context.Background()
 	db := storetest.Open(b, dialect, storetest.Options{})
-	if _, err := seed.Bootstrap(ctx, app.New(db), "admin-password"); err != nil {
+	svc := app.New(db)
+	if _, err := seed.Bootstrap(ctx, svc, "admin-password"); err != nil {
 		b.Fatal(err)
 	}
-	sys, _ := db.SystemActor(ctx)
-	if _, err := db.CreateCampaign(ctx, sys, domain.Campaign{Name: "c", StartDate: "2020-09-27", EndDate: "2099-11-30"}); err != nil {
+	sys, _ := svc.SystemActor(ctx)
+	if _, err := svc.CreateCampaign(ctx, sys, domain.Campaign{Name: "c", StartDate: "2020-09-27", EndDate: "2099-11-30"}); err != nil {
 		b.Fatal(err)
 	}
-	town, err := db.OrgByCode(ctx, "320404001000")
+	town, err := svc.OrgByCode(ctx, "320404001000")
 	if err != nil {
 		b.Fatal(err)
 	}
-	if _, err := db.CreateUser(ctx, sys, store.UserInput{Username: "bench_officer", Password: "password-o", DisplayName: "o", Role: domain.RoleTownOfficer, OrgID: town.ID}); err != nil {
+	if _, err := svc.CreateUser(ctx, sys, app.UserInput{Username: "bench_officer", Password: "password-o", DisplayName: "o", Role: domain.RoleTownOfficer, OrgID: town.ID}); err != nil {
 		b.Fatal(err)
 	}
-	a, err := db.Authenticate(ctx, "bench_officer", "password-o")
+	a, err := svc.Authenticate(ctx, "bench_officer", "password-o")
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"zhengzhi/app"
 	"zhengzhi/domain"
 	"zhengzhi/store"
 	"zhengzhi/store/storetest"
@@ -27,7 +28,7 @@ func newLoopFixture(t *testing.T, dialect store.Dialect) *caseFixture {
 		{"yh_head", domain.RoleTownHead, "永红街道"},
 		{"yh_grid", domain.RoleGrid, "东方社区"},
 	} {
-		if _, err := f.db.CreateUser(ctx, f.as["admin"], store.UserInput{Username: u.name, Password: "password-" + u.name,
+		if _, err := f.app.CreateUser(ctx, f.as["admin"], app.UserInput{Username: u.name, Password: "password-" + u.name,
 			DisplayName: u.name, Role: u.role, OrgID: f.orgs[u.org].ID}); err != nil {
 			t.Fatalf("create %s: %v", u.name, err)
 		}

@@ -1,6 +1,9 @@
 package store
 
-import "strings"
+import (
+	"fmt"
+	"strings"
+)
 
 // The few places where SQLite and PostgreSQL differ.
 
@@ -24,6 +27,15 @@ func isUniqueViolation(err error) bool {
 	s := err.Error()
 	return strings.Contains(s, "UNIQUE constraint failed") || // SQLite
 		strings.Contains(s, "SQLSTATE 23505") // PostgreSQL unique_violation
+}
+
+// duplicate wraps a failed write with what was written, as ErrDuplicate
+// when a unique constraint refused it.
+func duplicate(err error, what string) error {
+	if isUniqueViolation(err) {
+		return fmt.Errorf("%s: %w", what, ErrDuplicate)
+	}
+	return fmt.Errorf("%s: %w", what, err)
 }
 
 // likeOp is the case-insensitive LIKE of the dialect.

@@ -3,6 +3,8 @@ package store_test
 import (
 	"context"
 	"database/sql"
+	"errors"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -14,9 +16,11 @@ import (
 	"zhengzhi/store/storetest"
 )
 
-// fixture is a seeded store with one user per interesting role.
+// fixture is a seeded store with one user per interesting role, and the
+// application layer over it that seeded it.
 type fixture struct {
 	db   *store.DB
+	app  *app.App
 	orgs map[string]*domain.OrgUnit // by name
 	as   map[string]*domain.Actor   // by username
 }
@@ -47,12 +51,13 @@ func newFixtureOn(t *testing.T, dialect store.Dialect, clock domain.Clock) *fixt
 	t.Helper()
 	ctx := context.Background()
 	db := storetest.Open(t, dialect, storetest.Options{Clock: clock})
-	if _, err := seed.Bootstrap(ctx, app.New(db), "admin-password-1"); err != nil {
+	svc := app.New(db)
+	if _, err := seed.Bootstrap(ctx, svc, "admin-password-1"); err != nil {
 		t.Fatal(err)
 	}
-	f := &fixture{db: db, orgs: map[string]*domain.OrgUnit{}, as: map[string]*domain.Actor{}}
-	root, _ := db.Root(ctx)
-	all, err := db.Subtree(ctx, root)
+	f := &fixture{db: db, app: svc, orgs: map[string]*domain.OrgUnit{}, as: map[string]*domain.Actor{}}
+	root, _ := svc.Root(ctx)
+	all, err := svc.Subtree(ctx, root)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -61,7 +66,7 @@ func newFixtureOn(t *testing.T, dialect store.Dialect, clock domain.Clock) *fixt
 	}
 	f.as["admin"] = f.login(t, "admin", "admin-password-1")
 	for _, u := range fixtureUsers {
-		if _, err := db.CreateUser(ctx, f.as["admin"], store.UserInput{Username: u.name, Password: "password-" + u.name,
+		if _, err := svc.CreateUser(ctx, f.as["admin"], app.UserInput{Username: u.name, Password: "password-" + u.name,
 			DisplayName: u.name, Role: u.role, OrgID: f.orgs[u.org].ID}); err != nil {
 			t.Fatalf("create %s: %v", u.name, err)
 		}
@@ -72,7 +77,7 @@ func newFixtureOn(t *testing.T, dialect store.Dialect, clock domain.Clock) *fixt
 
 func (f *fixture) login(t *testing.T, user, pw string) *domain.Actor {
 	t.Helper()
-	a, err := f.db.Authenticate(context.Background(), user, pw)
+	a, err := f.app.Authenticate(context.Background(), user, pw)
 	if err != nil {
 		t.Fatalf("login %s: %v", user, err)
 	}
@@ -86,127 +91,6 @@ func wantCode(t *testing.T, err error, code string) {
 	}
 }
 
-func TestSeed_OrgTreeInOfficialOrder(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, dialect store.Dialect) {
-		f := newFixture(t, dialect)
-		kids, err := f.db.Children(context.Background(), f.orgs["钟楼区"].ID)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var names []string
-		for _, k := range kids {
-			names = append(names, k.Name)
-		}
-		want := "钟楼经济开发区 邹区镇 五星街道 永红街道 北港街道 西林街道 南大街街道 荷花池街道 新闸街道"
-		if got := strings.Join(names, " "); got != want {
-			t.Fatalf("children = %s\nwant %s", got, want)
-		}
-		if p := f.orgs["钟楼经济开发区"].Prefix; p != "320404K01" {
-			t.Fatalf("dev zone prefix = %q", p)
-		}
-		if p := f.orgs["西林街道"].Prefix; p != "320404004" {
-			t.Fatalf("西林 prefix = %q", p)
-		}
-	})
-}
-
-func TestCreateUser_Policy(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, dialect store.Dialect) {
-		f := newFixture(t, dialect)
-		ctx := context.Background()
-		in := func(name string, role domain.Role, org string) store.UserInput {
-			return store.UserInput{Username: name, Password: "long-enough", DisplayName: name, Role: role, OrgID: f.orgs[org].ID}
-		}
-		cases := []struct {
-			name  string
-			actor string
-			in    store.UserInput
-			code  string
-		}{
-			{"town officer adds grid worker in own town", "wx_officer", in("g1", domain.RoleGrid, "新中社区"), ""},
-			{"town officer adds village head in own town", "wx_officer", in("v1", domain.RoleVillageHead, "新农社区"), ""},
-			{"town officer may not add a town head", "wx_officer", in("h1", domain.RoleTownHead, "五星街道"), domain.EFORBIDDEN},
-			{"town officer, other town's village is not found", "wx_officer", in("g2", domain.RoleGrid, "东方社区"), domain.ENOTFOUND},
-			{"district adds town head", "district", in("h2", domain.RoleTownHead, "永红街道"), ""},
-			{"district may not add admin", "district", in("a2", domain.RoleAdmin, "钟楼区"), domain.EFORBIDDEN},
-			{"role must fit level: village head at a town", "admin", in("v2", domain.RoleVillageHead, "五星街道"), domain.EINVALID},
-			{"role must fit level: town officer at district", "admin", in("t2", domain.RoleTownOfficer, "钟楼区"), domain.EINVALID},
-			{"grid worker may not manage users", "wx_grid", in("g3", domain.RoleGrid, "新中社区"), domain.EFORBIDDEN},
-			{"discipline may not manage users", "discipline", in("g4", domain.RoleGrid, "新中社区"), domain.EFORBIDDEN},
-			{"duplicate username", "admin", in("wx_head", domain.RoleGrid, "新中社区"), domain.ECONFLICT},
-			{"short password", "admin", store.UserInput{Username: "x1", Password: "short", DisplayName: "x", Role: domain.RoleGrid, OrgID: f.orgs["新中社区"].ID}, domain.EINVALID},
-		}
-		for _, c := range cases {
-			t.Run(c.name, func(t *testing.T) {
-				_, err := f.db.CreateUser(ctx, f.as[c.actor], c.in)
-				wantCode(t, err, c.code)
-			})
-		}
-	})
-}
-
-func TestScope_OtherTownIsNotFound(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, dialect store.Dialect) {
-		f := newFixture(t, dialect)
-		ctx := context.Background()
-		_, err := f.db.VisibleOrg(ctx, f.as["wx_officer"], f.orgs["永红街道"].ID)
-		wantCode(t, err, domain.ENOTFOUND)
-		orgs, err := f.db.VisibleOrgs(ctx, f.as["wx_officer"])
-		if err != nil {
-			t.Fatal(err)
-		}
-		if len(orgs) != 6 || orgs[0].Name != "五星街道" {
-			t.Fatalf("五星 officer sees %d units starting %s", len(orgs), orgs[0].Name)
-		}
-		users, err := f.db.Users(ctx, f.as["wx_officer"])
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, u := range users {
-			if u.Username == "yh_officer" {
-				t.Fatal("五星 officer sees 永红's officer")
-			}
-		}
-	})
-}
-
-func TestAuth_BadCredentialsAndDeactivation(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, dialect store.Dialect) {
-		f := newFixture(t, dialect)
-		ctx := context.Background()
-		_, err := f.db.Authenticate(ctx, "wx_head", "wrong")
-		wantCode(t, err, domain.EUNAUTHORIZED)
-		_, err2 := f.db.Authenticate(ctx, "nobody", "wrong")
-		if domain.ErrorMessage(err) != domain.ErrorMessage(err2) {
-			t.Fatal("wrong user and wrong password must answer alike")
-		}
-		tok, err := f.db.CreateToken(ctx, f.as["wx_head"], store.TokenAPI)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := f.db.ActorForToken(ctx, tok, store.TokenAPI); err != nil {
-			t.Fatal(err)
-		}
-		if _, err := f.db.ActorForToken(ctx, tok, store.TokenSession); err == nil {
-			t.Fatal("an API token must not work as a session")
-		}
-		if err := f.db.SetUserActive(ctx, f.as["admin"], f.as["wx_head"].User.ID, false); err != nil {
-			t.Fatal(err)
-		}
-		_, err = f.db.ActorForToken(ctx, tok, store.TokenAPI)
-		wantCode(t, err, domain.EUNAUTHORIZED)
-		_, err = f.db.Authenticate(ctx, "wx_head", "password-wx_head")
-		wantCode(t, err, domain.EUNAUTHORIZED)
-		// revocation
-		tok2, _ := f.db.CreateToken(ctx, f.as["district"], store.TokenAPI)
-		if err := f.db.RevokeToken(ctx, f.as["district"], tok2); err != nil {
-			t.Fatal(err)
-		}
-		_, err = f.db.ActorForToken(ctx, tok2, store.TokenAPI)
-		wantCode(t, err, domain.EUNAUTHORIZED)
-	})
-}
-
 func TestCreateUser_ConcurrentWritesAllSucceed(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, dialect store.Dialect) {
 		f := newFixture(t, dialect)
@@ -216,7 +100,7 @@ func TestCreateUser_ConcurrentWritesAllSucceed(t *testing.T) {
 			wg.Add(1)
 			go func(i int) {
 				defer wg.Done()
-				_, err := f.db.CreateCampaign(context.Background(), f.as["district"], domain.Campaign{Name: "c", StartDate: "2020-09-27", EndDate: "2020-11-30"})
+				_, err := f.app.CreateCampaign(context.Background(), f.as["district"], domain.Campaign{Name: "c", StartDate: "2020-09-27", EndDate: "2020-11-30"})
 				errs <- err
 			}(i)
 		}
@@ -279,6 +163,89 @@ func TestAuditVerify_DetectsTampering(t *testing.T) {
 					t.Fatalf("broken = %q, want it to name %q", res.Broken, tc.want)
 				}
 			})
+		}
+	})
+}
+
+// The foundation's rows round-trip through their store methods on both
+// dialects, and unique constraints answer ErrDuplicate.
+func TestFoundationRows_RoundTripAndDuplicates(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, dialect store.Dialect) {
+		f := newFixture(t, dialect)
+		ctx := context.Background()
+		write := func(fn func(tx *store.Tx) error) error { return f.db.Write(ctx, f.as["admin"], fn) }
+		town := f.orgs["五星街道"]
+		village := &domain.OrgUnit{Code: "320404001900", Name: "新村", Kind: domain.KindVillage, Level: town.Level + 1, ParentID: &town.ID}
+		user := &domain.User{Username: "row_user", DisplayName: "行", Role: domain.RoleGrid, Active: true, Version: 1}
+		var tok *domain.Token
+		err := write(func(tx *store.Tx) error {
+			if err := tx.InsertOrg(village, town); err != nil {
+				return err
+			}
+			user.OrgID = village.ID
+			if err := tx.InsertUser(user, "$argon2id$stored-as-given"); err != nil {
+				return err
+			}
+			var err error
+			if tok, _, err = domain.NewToken(user.ID, domain.TokenSession, tx.Now()); err != nil {
+				return err
+			}
+			return tx.InsertToken(tok)
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		dups := map[string]func(tx *store.Tx) error{
+			"same code": func(tx *store.Tx) error {
+				return tx.InsertOrg(&domain.OrgUnit{Code: village.Code, Name: "重号", Kind: domain.KindVillage, Level: 3, ParentID: &town.ID}, town)
+			},
+			"taken prefix": func(tx *store.Tx) error { return tx.UpdateOrgPrefix(village.ID, f.orgs["西林街道"].Prefix) },
+			"same username": func(tx *store.Tx) error {
+				return tx.InsertUser(&domain.User{Username: user.Username, DisplayName: "x", Role: domain.RoleGrid, OrgID: village.ID, Version: 1}, "h")
+			},
+		}
+		for name, fn := range dups {
+			if err := write(fn); !errors.Is(err, store.ErrDuplicate) {
+				t.Errorf("%s: %v, want ErrDuplicate", name, err)
+			}
+		}
+
+		r := f.db.Reader(ctx)
+		o, err := r.Org(village.ID)
+		if err != nil || o.Name != village.Name || o.Code != village.Code || o.Level != village.Level || *o.ParentID != town.ID ||
+			o.Path != town.Path+strconv.FormatInt(village.ID, 10)+"/" {
+			t.Fatalf("org read back %+v, %v; wrote %+v", o, err, village)
+		}
+		u, hash, err := r.Credentials("row_user")
+		if err != nil || *u != *user || hash != "$argon2id$stored-as-given" {
+			t.Fatalf("credentials read back %+v %q %v", u, hash, err)
+		}
+		if _, _, err := r.Credentials("nobody"); !store.IsNotFound(err) {
+			t.Fatalf("unknown username: %v", err)
+		}
+		rows, err := r.UsersUnder(village.Path)
+		if err != nil || len(rows) != 1 || rows[0].User != *user || rows[0].OrgName != "新村" {
+			t.Fatalf("users under the village: %+v %v", rows, err)
+		}
+		got, err := r.TokenByHash(tok.Hash)
+		if err != nil || got.ID != tok.ID || got.UserID != user.ID || got.Kind != tok.Kind ||
+			!got.CreatedAt.Equal(tok.CreatedAt) || !got.ExpiresAt.Equal(tok.ExpiresAt) || got.RevokedAt != nil {
+			t.Fatalf("token read back %+v, %v; wrote %+v", got, err, tok)
+		}
+		err = write(func(tx *store.Tx) error {
+			if err := tx.UpdateUserActive(user.ID, false); err != nil {
+				return err
+			}
+			return tx.RevokeUserTokens(user.ID)
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if u, err := r.User(user.ID); err != nil || u.Active || u.Version != 2 {
+			t.Fatalf("after update: %+v %v", u, err)
+		}
+		if got, err := r.TokenByHash(tok.Hash); err != nil || got.RevokedAt == nil {
+			t.Fatalf("after revoke: %+v %v", got, err)
 		}
 	})
 }

@@ -3,7 +3,6 @@ package store
 import (
 	"errors"
 	"fmt"
-	"sort"
 	"time"
 
 	"zhengzhi/domain"
@@ -94,7 +93,7 @@ func (r Reader) Children(id int64) ([]*domain.OrgUnit, error) {
 	if err != nil {
 		return nil, err
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].OfficialOrderKey() < out[j].OfficialOrderKey() })
+	domain.SortOfficial(out)
 	return out, nil
 }
 

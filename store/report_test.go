@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"zhengzhi/app"
 	"zhengzhi/domain"
 	"zhengzhi/store"
 	"zhengzhi/store/storetest"
@@ -26,7 +27,7 @@ func newReportFixture(t *testing.T, dialect store.Dialect) *caseFixture {
 	t.Helper()
 	f := newCaseFixture(t, dialect)
 	for _, u := range []struct{ name, org string }{{"yh_head", "永红街道"}, {"kfq_head", "钟楼经济开发区"}} {
-		if _, err := f.db.CreateUser(context.Background(), f.as["admin"], store.UserInput{Username: u.name, Password: "password-" + u.name,
+		if _, err := f.app.CreateUser(context.Background(), f.as["admin"], app.UserInput{Username: u.name, Password: "password-" + u.name,
 			DisplayName: u.name, Role: domain.RoleTownHead, OrgID: f.orgs[u.org].ID}); err != nil {
 			t.Fatal(err)
 		}

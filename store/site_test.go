@@ -28,7 +28,7 @@ func newCaseFixture(t *testing.T, dialect store.Dialect) *caseFixture {
 	ctx := context.Background()
 	clock := &domain.FixedClock{T: campaignNow}
 	f := newFixtureOn(t, dialect, clock)
-	camp, err := f.db.CreateCampaign(ctx, f.as["district"], domain.Campaign{Name: "违法违规“小字头”及“停产停业”企业专项整治",
+	camp, err := f.app.CreateCampaign(ctx, f.as["district"], domain.Campaign{Name: "违法违规“小字头”及“停产停业”企业专项整治",
 		DocNo: "钟安发〔2020〕4号", StartDate: "2020-09-27", EndDate: "2020-11-30", DeadlineWeekday: 3, SummaryDueDate: "2020-11-15"})
 	if err != nil {
 		t.Fatal(err)

@@ -50,7 +50,7 @@ func (d *DB) Write(ctx context.Context, a *domain.Actor, fn func(tx *Tx) error) 
 
 // systemActor acts for the program itself: seeding, migrations of data, the CLI
 // when no user is named.
-var systemActor = &domain.Actor{User: domain.User{Username: "system", DisplayName: "系统", Role: domain.RoleAdmin}}
+var systemActor = domain.SystemActor(nil)
 
 // write runs fn in one transaction and commits it, or rolls everything back
 // when fn fails: nothing is ever half-written.

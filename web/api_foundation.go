@@ -57,7 +57,7 @@ func (s *Server) createToken(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	tok, err := s.app.CreateToken(r.Context(), a, app.TokenAPI)
+	tok, err := s.app.CreateToken(r.Context(), a, domain.TokenAPI)
 	if err != nil {
 		s.writeError(w, r, err)
 		return

@@ -4,7 +4,6 @@ import (
 	"net/http"
 	"strings"
 
-	"zhengzhi/app"
 	"zhengzhi/domain"
 )
 
@@ -21,14 +20,14 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 				s.writeError(w, r, &domain.Error{Code: domain.EUNAUTHORIZED, Message: "Authorization 头应为 Bearer 令牌"})
 				return
 			}
-			a, err := s.app.ActorForToken(r.Context(), strings.TrimSpace(tok), app.TokenAPI)
+			a, err := s.app.ActorForToken(r.Context(), strings.TrimSpace(tok), domain.TokenAPI)
 			if err != nil {
 				s.writeError(w, r, err)
 				return
 			}
 			r = r.WithContext(withActor(r.Context(), a))
 		} else if c, err := r.Cookie(sessionCookie); err == nil {
-			if a, err := s.app.ActorForToken(r.Context(), c.Value, app.TokenSession); err == nil {
+			if a, err := s.app.ActorForToken(r.Context(), c.Value, domain.TokenSession); err == nil {
 				r = r.WithContext(withActor(r.Context(), a))
 			}
 		}
@@ -60,7 +59,7 @@ func (s *Server) secure(r *http.Request) bool {
 
 func (s *Server) setSession(w http.ResponseWriter, r *http.Request, secret string) {
 	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: secret, Path: "/", HttpOnly: true,
-		SameSite: http.SameSiteLaxMode, Secure: s.secure(r), MaxAge: 12 * 3600})
+		SameSite: http.SameSiteLaxMode, Secure: s.secure(r), MaxAge: int(domain.TokenSession.TTL().Seconds())})
 }
 
 func (s *Server) clearSession(w http.ResponseWriter, r *http.Request) {

@@ -60,8 +60,8 @@ func newEnv(t *testing.T, dialect store.Dialect) *testEnv {
 	}
 	e := &testEnv{t: t, db: db, srv: httptest.NewServer(srv.Handler()), orgs: map[string]*domain.OrgUnit{}, tokens: map[string]string{}, clock: clock}
 	t.Cleanup(e.srv.Close)
-	root, _ := db.Root(ctx)
-	units, _ := db.Subtree(ctx, root)
+	root, _ := db.Reader(ctx).Root()
+	units, _ := db.Reader(ctx).Subtree(root)
 	for _, o := range units {
 		e.orgs[o.Name] = o
 	}

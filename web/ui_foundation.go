@@ -64,7 +64,7 @@ func (s *Server) loginSubmit(w http.ResponseWriter, r *http.Request) {
 		s.render(w, r, http.StatusUnauthorized, "login.html", "login.title", data, "")
 		return
 	}
-	secret, err := s.app.CreateToken(r.Context(), a, app.TokenSession)
+	secret, err := s.app.CreateToken(r.Context(), a, domain.TokenSession)
 	if err != nil {
 		s.renderError(w, r, err)
 		return

@@ -434,7 +434,7 @@ func (s *Server) listFinalSummaries(w http.ResponseWriter, r *http.Request, a *d
 
 // receiveFinalSummary parses a multipart upload of a summary scan
 // (file, org_id, campaign_id) within the size limit and stores it.
-func (s *Server) receiveFinalSummary(w http.ResponseWriter, r *http.Request, a *domain.Actor) (*app.FinalSummary, error) {
+func (s *Server) receiveFinalSummary(w http.ResponseWriter, r *http.Request, a *domain.Actor) (*domain.FinalSummary, error) {
 	r.Body = http.MaxBytesReader(w, r.Body, s.maxUpload+1<<20)
 	if err := r.ParseMultipartForm(8 << 20); err != nil {
 		var mbe *http.MaxBytesError

@@ -74,10 +74,14 @@ func (x *FinalSummary) Track(camp *Campaign, now time.Time, loc *time.Location) 
 	}
 }
 
+// SignedOff reports whether the summary is signed off, and so final: no
+// new scan replaces it and nobody signs it again (nil: no summary yet).
+func (x *FinalSummary) SignedOff() bool { return x != nil && x.SignedAt != nil }
+
 // CheckUpload refuses a new scan for a summary already signed off: the
 // signature is final. x is the town's summary so far (nil for none).
 func (x *FinalSummary) CheckUpload() error {
-	if x != nil && x.SignedAt != nil {
+	if x.SignedOff() {
 		return &Error{Code: ECONFLICT, Field: "status", Message: "总结已由主要负责人签字，不能再更换"}
 	}
 	return nil
@@ -91,7 +95,7 @@ func (x *FinalSummary) CheckSign(submitFor string) error {
 	if submitFor == ProxySubmission {
 		return Forbidden()
 	}
-	if x.SignedAt != nil {
+	if x.SignedOff() {
 		return &Error{Code: ECONFLICT, Field: "status", Message: "总结已签字"}
 	}
 	return nil

@@ -58,7 +58,7 @@ func (r Reader) SummaryCases(campaignID int64, path string, exclude domain.CaseS
 			FROM cases c JOIN org_units p ON p.id = COALESCE(c.village_id, c.org_id)
 			WHERE c.campaign_id = $1 AND p.path LIKE $2 AND c.status <> $3`, campaignID, path+"%", exclude)
 		if err != nil {
-			yield(nil, fmt.Errorf("cases for 附件2: %w", err))
+			yield(nil, fmt.Errorf("summary cases: %w", err))
 			return
 		}
 		defer rows.Close()
@@ -89,7 +89,7 @@ func (r Reader) TownProblems(campaignID, townID int64, path string, exclude doma
 			WHERE c.campaign_id = $1 AND c.org_id = $2 AND p.path LIKE $3 AND c.status <> $4
 			ORDER BY c.problem_no, c.id`, campaignID, townID, path+"%", exclude)
 		if err != nil {
-			yield(nil, fmt.Errorf("附件1 rows: %w", err))
+			yield(nil, fmt.Errorf("town problems: %w", err))
 			return
 		}
 		defer rows.Close()

@@ -332,9 +332,9 @@ func (s *Server) merged(r *http.Request, a *domain.Actor) (*app.MergedReport, er
 }
 
 // mergedFilled is the merged 附件2's 填报日期: the deadline's day, or today
-// while the deadline is still ahead.
+// while the deadline is still ahead (a report now would be on time).
 func (s *Server) mergedFilled(m *app.MergedReport) time.Time {
-	if now := s.clock.Now(); now.Before(m.Deadline) {
+	if now := s.clock.Now(); domain.OnTime(now, m.Deadline) {
 		return now
 	}
 	return m.Deadline

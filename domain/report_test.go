@@ -49,7 +49,7 @@ func TestCheckReportAction(t *testing.T) {
 
 func TestReportStatus_WhatEachStateAllows(t *testing.T) {
 	cases := []struct {
-		s                                              ReportStatus
+		s                                             ReportStatus
 		submit, accept, ret, rollUp, awaitsSubmission bool
 	}{
 		{ReportDraft, true, false, false, false, true},

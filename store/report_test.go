@@ -273,3 +273,41 @@ func TestFinalSummaryRows_RoundTrip(t *testing.T) {
 		}
 	})
 }
+
+// The roll-up's SQL filter takes its statuses from domain.RollUpStatuses:
+// over reports in every stored status, the rows the query returns are
+// exactly those domain.ReportStatus.InRollUp accepts, on both databases.
+func TestReportSnapshots_RollUpFilterMatchesDomain(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, dialect store.Dialect) {
+		rs := newReportStore(t, dialect)
+		stored := []domain.ReportStatus{domain.ReportDraft, domain.ReportSubmitted, domain.ReportReturned, domain.ReportAccepted}
+		towns := []string{"五星街道", "永红街道", "北港街道", "西林街道", "南大街街道", "荷花池街道", "新闸街道", "邹区镇"}
+		want := map[int64]bool{}
+		rs.write(t, func(tx *store.Tx) error {
+			for i, name := range towns {
+				x := &domain.WeeklyReport{CampaignID: rs.camp.ID, OrgID: rs.orgs[name].ID, Deadline: rsDeadline.UTC(),
+					Status: stored[i%len(stored)], Version: 1}
+				id, err := tx.InsertReport(x)
+				if err != nil {
+					return err
+				}
+				want[id] = x.Status.InRollUp()
+			}
+			return nil
+		})
+		snaps, err := rs.db.Reader(context.Background()).ReportSnapshots(store.ReportQuery{CampaignID: rs.camp.ID,
+			Deadline: rsDeadline, Statuses: domain.RollUpStatuses()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := map[int64]bool{}
+		for _, s := range snaps {
+			got[s.Report.ID] = true
+		}
+		for id, in := range want {
+			if got[id] != in {
+				t.Errorf("report %d: in the roll-up query %v, domain says %v", id, got[id], in)
+			}
+		}
+	})
+}

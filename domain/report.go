@@ -12,10 +12,10 @@ import (
 // both, so a report never changes when cases change later. On time means
 // first submitted strictly before the deadline (OnTime in deadline.go).
 
-// Weekly report statuses. draft, submitted, returned and accepted are
-// stored; missing and exempt are what a list shows for a town without a
-// submitted report once the deadline has passed, or excused from it.
-// ReportStatus is a weekly report's state.
+// ReportStatus is a weekly report's state. draft, submitted, returned and
+// accepted are stored; missing and exempt are what a list shows for a town
+// without a submitted report once the deadline has passed, or excused from
+// it (ReportRows).
 type ReportStatus string
 
 const (

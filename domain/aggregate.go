@@ -1,5 +1,10 @@
 package domain
 
+import (
+	"strconv"
+	"strings"
+)
+
 // TotalRegion is the region text of 附件2's last row.
 const TotalRegion = "合计"
 
@@ -142,4 +147,31 @@ func TotalOf(rows []SummaryRow) SummaryRow {
 	t.FineWan = FenToWan(t.FineFen)
 	t.ConfiscatedWan = FenToWan(t.ConfiscatedFen)
 	return t
+}
+
+// RegionOf maps a record's place path to its row of a 附件2 for unit: with
+// breakdown, the child of unit whose path prefixes it; the unit itself for
+// a record placed at the unit (its 本级 row, UnitRegion) or without
+// breakdown.
+func RegionOf(unit *OrgUnit, breakdown bool, path string) int64 {
+	if !breakdown || !strings.HasPrefix(path, unit.Path) {
+		return unit.ID
+	}
+	seg, _, _ := strings.Cut(strings.TrimPrefix(path, unit.Path), "/")
+	if seg == "" {
+		return unit.ID
+	}
+	id, err := strconv.ParseInt(seg, 10, 64)
+	if err != nil {
+		return unit.ID
+	}
+	return id
+}
+
+// UnitRegion is the last row of a breakdown: the records placed at the
+// unit itself (a town's cases without a village), so that 合计 still covers
+// the whole unit. It is shown when such records exist, or when the unit has
+// no children to break down into.
+func UnitRegion(unit *OrgUnit) SummaryRegion {
+	return SummaryRegion{ID: unit.ID, Name: unit.Name + "本级"}
 }

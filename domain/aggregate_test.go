@@ -293,3 +293,25 @@ func TestTotalOf_SumsFrozenRows(t *testing.T) {
 		t.Errorf("TotalOf = %+v\nwant %+v", got, want)
 	}
 }
+
+func TestRegionOf_BreakdownRowOfAPlace(t *testing.T) {
+	town := &OrgUnit{ID: 4, Name: "五星街道", Path: "/1/4/"}
+	cases := []struct {
+		path      string
+		breakdown bool
+		want      int64
+	}{
+		{"/1/4/17/", true, 17}, // a village's record: the village's row
+		{"/1/4/", true, 4},     // placed at the town itself: the 本级 row
+		{"/1/4/17/", false, 4}, // no breakdown: the unit's one row
+		{"/1/5/", true, 4},     // outside the unit: nowhere but the unit (the caller never asks)
+	}
+	for _, c := range cases {
+		if got := RegionOf(town, c.breakdown, c.path); got != c.want {
+			t.Errorf("RegionOf(%q, %v) = %d, want %d", c.path, c.breakdown, got, c.want)
+		}
+	}
+	if r := UnitRegion(town); r.ID != 4 || r.Name != "五星街道本级" {
+		t.Fatalf("unit region %+v", r)
+	}
+}

@@ -198,3 +198,57 @@ func (c *Campaign) CheckOverride(o DeadlineOverride) error {
 func OnTime(submittedAt, deadline time.Time) bool {
 	return submittedAt.Before(deadline)
 }
+
+// CheckDeadline refuses an instant that is not one of the campaign's
+// deadlines (overrides applied), as a report's or an exemption's must be.
+func (c *Campaign) CheckDeadline(t time.Time, overrides []DeadlineOverride) error {
+	if !c.IsDeadline(t, overrides) {
+		return Invalid("deadline", "%s 不是本专项行动的报送截止时间", t.In(c.deadlineLoc()).Format("2006-01-02 15:04"))
+	}
+	return nil
+}
+
+// ReportDeadline resolves the deadline a report is asked for: t when it is
+// one of the campaign's deadlines (CheckDeadline), or with zero t the one a
+// report made at now answers (NextDeadline) — none once all have passed.
+func (c *Campaign) ReportDeadline(t, now time.Time, overrides []DeadlineOverride) (time.Time, error) {
+	if t.IsZero() {
+		next, ok := c.NextDeadline(now, overrides)
+		if !ok {
+			return time.Time{}, Invalid("deadline", "本专项行动的报送截止时间均已过去，请指定截止时间")
+		}
+		return next.UTC(), nil
+	}
+	if err := c.CheckDeadline(t, overrides); err != nil {
+		return time.Time{}, err
+	}
+	return t.UTC().Truncate(time.Microsecond), nil
+}
+
+// RollUpDeadline is the deadline a roll-up shows by default: the latest one
+// passed at now, else the first one ahead.
+func (c *Campaign) RollUpDeadline(now time.Time, overrides []DeadlineOverride) time.Time {
+	if last, ok := c.LastDeadline(now, overrides); ok {
+		return last
+	}
+	next, _ := c.NextDeadline(now, overrides)
+	return next
+}
+
+// DeadlineOfWeek returns the deadline in force for a week (its key: the
+// regular deadline's date): the override's, else the regular one. ok is
+// false when week is not one of the rule's deadline dates.
+func (c *Campaign) DeadlineOfWeek(week Date, overrides []DeadlineOverride) (time.Time, bool) {
+	for _, o := range overrides {
+		if o.Week == week && !o.Deadline.IsZero() {
+			return o.Deadline, true
+		}
+	}
+	loc := c.deadlineLoc()
+	for _, d := range c.RegularDeadlines() {
+		if DateOf(d, loc) == week {
+			return d, true
+		}
+	}
+	return time.Time{}, false
+}

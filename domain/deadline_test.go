@@ -300,3 +300,51 @@ func TestCheckOverride(t *testing.T) {
 		})
 	}
 }
+
+func TestReportDeadline_GivenNextOrNone(t *testing.T) {
+	c := wednesday17("2020-09-27", "2020-11-30")
+	ovs := []DeadlineOverride{guoqing}
+	wed := utc8(2020, 10, 14, 17, 0, 0)
+	// Zero: the next one, strictly after now; at 17:00:00 sharp next week's.
+	if got, err := c.ReportDeadline(time.Time{}, wed.Add(-time.Second), ovs); err != nil || !got.Equal(wed) {
+		t.Fatalf("next at 16:59:59 = %v %v", got, err)
+	}
+	if got, _ := c.ReportDeadline(time.Time{}, wed, ovs); !got.Equal(utc8(2020, 10, 21, 17, 0, 0)) {
+		t.Fatalf("next at 17:00:00 = %v", got)
+	}
+	if _, err := c.ReportDeadline(time.Time{}, utc8(2021, 1, 1, 0, 0, 0), ovs); ErrorField(err) != "deadline" {
+		t.Fatalf("after the last deadline: %v", err)
+	}
+	// Given: it must be a deadline in force; the moved week's old instant is not.
+	if got, err := c.ReportDeadline(guoqing.Deadline.In(Shanghai()), wed, ovs); err != nil || !got.Equal(guoqing.Deadline) {
+		t.Fatalf("moved deadline: %v %v", got, err)
+	}
+	if _, err := c.ReportDeadline(utc8(2020, 9, 30, 17, 0, 0), wed, ovs); ErrorField(err) != "deadline" ||
+		!strings.Contains(ErrorMessage(err), "2020-09-30 17:00") {
+		t.Fatalf("moved-away instant: %v", err)
+	}
+	if err := c.CheckDeadline(wed.Add(time.Hour), ovs); ErrorCode(err) != EINVALID {
+		t.Fatalf("not a deadline: %v", err)
+	}
+}
+
+func TestDeadlineOfWeek_AndRollUpDeadline(t *testing.T) {
+	c := wednesday17("2020-09-27", "2020-11-30")
+	ovs := []DeadlineOverride{guoqing}
+	if got, ok := c.DeadlineOfWeek("2020-09-30", ovs); !ok || !got.Equal(guoqing.Deadline) {
+		t.Fatalf("moved week = %v %v", got, ok)
+	}
+	if got, ok := c.DeadlineOfWeek("2020-10-07", ovs); !ok || !got.Equal(utc8(2020, 10, 7, 17, 0, 0)) {
+		t.Fatalf("regular week = %v %v", got, ok)
+	}
+	if _, ok := c.DeadlineOfWeek("2020-10-08", ovs); ok {
+		t.Fatal("a Thursday is no week's key")
+	}
+	// The roll-up shows the latest deadline passed, else the first ahead.
+	if got := c.RollUpDeadline(utc8(2020, 10, 14, 17, 0, 0), ovs); !got.Equal(utc8(2020, 10, 14, 17, 0, 0)) {
+		t.Fatalf("roll-up at the deadline = %v", got)
+	}
+	if got := c.RollUpDeadline(utc8(2020, 9, 28, 0, 0, 0), ovs); !got.Equal(utc8(2020, 10, 7, 17, 0, 0)) {
+		t.Fatalf("roll-up before the first = %v", got)
+	}
+}

@@ -1,439 +1,313 @@
 package store_test
 
 import (
-	"bytes"
 	"context"
-	"io"
-	"strings"
+	"errors"
+	"reflect"
 	"testing"
 	"time"
 
 	"zhengzhi/app"
 	"zhengzhi/domain"
+	"zhengzhi/seed"
 	"zhengzhi/store"
 	"zhengzhi/store/storetest"
 )
 
-// The weekly deadlines of the fixture's campaign (Wednesdays 17:00 Shanghai).
+// The persistence of weekly reports, exemptions, moved deadlines and final
+// summaries: rows written through a transaction read back as written, and
+// the constraints answer ErrDuplicate / ErrStale. The use cases over them
+// are tested in app/reports_test.go.
+
+// reportStore is a seeded store with the notice's campaign, its admin
+// (to register cases through app) and its units by name.
+type reportStore struct {
+	db    *store.DB
+	app   *app.App
+	admin *domain.Actor
+	camp  *domain.Campaign
+	orgs  map[string]*domain.OrgUnit
+}
+
 var (
-	sh       = domain.Shanghai()
-	week1014 = time.Date(2020, 10, 14, 17, 0, 0, 0, sh)
-	week1021 = time.Date(2020, 10, 21, 17, 0, 0, 0, sh)
-	week1007 = time.Date(2020, 10, 7, 17, 0, 0, 0, sh)
+	rsZone     = domain.Shanghai()
+	rsDeadline = time.Date(2020, 10, 14, 17, 0, 0, 0, rsZone)
+	rsNext     = time.Date(2020, 10, 21, 17, 0, 0, 0, rsZone)
 )
 
-// newReportFixture adds the heads of 永红街道 and 钟楼经济开发区 to the case fixture.
-func newReportFixture(t *testing.T, dialect store.Dialect) *caseFixture {
+func newReportStore(t *testing.T, dialect store.Dialect) *reportStore {
 	t.Helper()
-	f := newCaseFixture(t, dialect)
-	for _, u := range []struct{ name, org string }{{"yh_head", "永红街道"}, {"kfq_head", "钟楼经济开发区"}} {
-		if _, err := f.app.CreateUser(context.Background(), f.as["admin"], app.UserInput{Username: u.name, Password: "password-" + u.name,
-			DisplayName: u.name, Role: domain.RoleTownHead, OrgID: f.orgs[u.org].ID}); err != nil {
-			t.Fatal(err)
-		}
-		f.as[u.name] = f.login(t, u.name, "password-"+u.name)
+	ctx := context.Background()
+	db := storetest.Open(t, dialect, storetest.Options{Clock: &domain.FixedClock{T: time.Date(2020, 10, 14, 9, 30, 0, 0, rsZone)}})
+	s := app.New(db)
+	if _, err := seed.Bootstrap(ctx, s, "admin-password-1"); err != nil {
+		t.Fatal(err)
 	}
-	return f
-}
-
-func (f *caseFixture) prepare(t *testing.T, user, town string, deadline time.Time) *domain.WeeklyReport {
-	t.Helper()
-	r, _, err := f.db.PrepareReport(context.Background(), f.as[user], store.ReportInput{OrgID: f.orgs[town].ID, Deadline: deadline})
-	if err != nil {
-		t.Fatalf("prepare %s %s: %v", town, deadline, err)
-	}
-	return r
-}
-
-func (f *caseFixture) act(t *testing.T, user string, id int64, action domain.ReportAction, reason string) *domain.WeeklyReport {
-	t.Helper()
-	r, err := f.db.ReportAction(context.Background(), f.as[user], id, store.ReportActionInput{Action: action, Reason: reason})
-	if err != nil {
-		t.Fatalf("%s %s report %d: %v", user, action, id, err)
-	}
-	return r
-}
-
-func listStatus(t *testing.T, f *caseFixture, user string, deadline time.Time) map[string]*domain.WeeklyReport {
-	t.Helper()
-	l, err := f.db.Reports(context.Background(), f.as[user], store.ReportFilter{Deadline: deadline})
+	admin, err := s.Authenticate(ctx, "admin", "admin-password-1")
 	if err != nil {
 		t.Fatal(err)
 	}
-	out := map[string]*domain.WeeklyReport{}
-	for _, x := range l.Items {
-		out[x.OrgName] = x
+	camp, err := s.CreateCampaign(ctx, admin, domain.Campaign{Name: "专项整治", StartDate: "2020-09-27", EndDate: "2020-11-30",
+		DeadlineWeekday: 3, SummaryDueDate: "2020-11-15"})
+	if err != nil {
+		t.Fatal(err)
 	}
-	return out
-}
-
-func TestReport_DeadlineBoundaryOnTimeLateMissing(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, dialect store.Dialect) {
-		f := newReportFixture(t, dialect)
-		ctx := context.Background()
-		f.mustCase(t, "wx_officer", newCase("五星喷漆点"))
-
-		// 16:59:59: the default deadline is this Wednesday's; submitted now it is on time.
-		f.clock.T = week1014.Add(-time.Second)
-		r, created, err := f.db.PrepareReport(ctx, f.as["wx_officer"], store.ReportInput{})
-		if err != nil || !created || !r.Deadline.Equal(week1014) || r.Status != domain.ReportDraft {
-			t.Fatalf("prepare: %+v %v %v", r, created, err)
-		}
-		again, created, err := f.db.PrepareReport(ctx, f.as["wx_head"], store.ReportInput{Deadline: week1014})
-		if err != nil || created || again.ID != r.ID {
-			t.Fatalf("second prepare: %+v %v %v", again, created, err)
-		}
-		got := f.act(t, "wx_head", r.ID, domain.ReportSubmit, "")
-		if got.Status != domain.ReportSubmitted || got.OnTime == nil || !*got.OnTime || !got.FirstSubmittedAt.Equal(f.clock.T) {
-			t.Fatalf("submitted at 16:59:59: %+v", got)
-		}
-
-		// 17:00:00 sharp: the next deadline is next week's, and this week's is late.
-		f.clock.T = week1014
-		next, _, err := f.db.PrepareReport(ctx, f.as["yh_officer"], store.ReportInput{})
-		if err != nil || !next.Deadline.Equal(week1021) {
-			t.Fatalf("default deadline at 17:00:00 = %v (%v)", next.Deadline, err)
-		}
-		// The deadline passed: every town without a submitted report is missing at once.
-		st := listStatus(t, f, "district", week1014)
-		if len(st) != 9 || st["五星街道"].Status != domain.ReportSubmitted || st["永红街道"].Status != domain.ReportMissing ||
-			st["永红街道"].ID != 0 || st["新闸街道"].Status != domain.ReportMissing {
-			t.Fatalf("statuses at 17:00:00: %v", st)
-		}
-		late := f.prepare(t, "yh_officer", "永红街道", week1014)
-		if st := listStatus(t, f, "district", week1014); st["永红街道"].Status != domain.ReportMissing || st["永红街道"].ID != late.ID {
-			t.Fatalf("an unsubmitted draft is still missing: %+v", st["永红街道"])
-		}
-		_, err = f.db.ReportAction(ctx, f.as["yh_head"], late.ID, store.ReportActionInput{Action: domain.ReportSubmit})
-		wantCode(t, err, domain.EINVALID)
-		if domain.ErrorField(err) != "reason" {
-			t.Fatalf("field = %q", domain.ErrorField(err))
-		}
-		got = f.act(t, "yh_head", late.ID, domain.ReportSubmit, "系统故障")
-		if got.OnTime == nil || *got.OnTime || got.LateReason != "系统故障" {
-			t.Fatalf("late submission: %+v", got)
-		}
-		st = listStatus(t, f, "district", week1014)
-		if st["永红街道"].Status != domain.ReportSubmitted || *st["永红街道"].OnTime || !*st["五星街道"].OnTime {
-			t.Fatalf("after late submission: %+v", st["永红街道"])
-		}
-		// A town officer sees only their own town.
-		if st := listStatus(t, f, "wx_officer", week1014); len(st) != 1 || st["五星街道"] == nil {
-			t.Fatalf("town officer's list: %v", st)
-		}
-		// Next week's deadline has not passed: no missing rows yet, only the draft.
-		if st := listStatus(t, f, "district", week1021); len(st) != 1 || st["永红街道"].Status != domain.ReportDraft {
-			t.Fatalf("next week: %v", st)
-		}
-		verifyAudit(t, f.db)
-	})
-}
-
-func TestReport_SubmittedSnapshotNeverChanges_ResubmissionKeepsFirstTime(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, dialect store.Dialect) {
-		f := newReportFixture(t, dialect)
-		ctx := context.Background()
-		c := f.mustCase(t, "wx_officer", newCase("五星喷漆点"))
-		f.clock.T = time.Date(2020, 10, 14, 10, 0, 0, 0, sh)
-		r := f.prepare(t, "wx_officer", "五星街道", week1014)
-		detail, err := f.db.Report(ctx, f.as["wx_officer"], r.ID)
-		if err != nil || !detail.Live || len(detail.Problems) != 1 || detail.Summary.Rows[0].Problems != 1 {
-			t.Fatalf("draft detail: %+v %v", detail, err)
-		}
-		first := f.act(t, "wx_head", r.ID, domain.ReportSubmit, "")
-
-		// The case changes after submission: the snapshot does not.
-		f.clock.T = f.clock.T.Add(time.Hour)
-		if _, err := f.db.UpdateCase(ctx, f.as["wx_officer"], c.ID, store.CasePatch{Version: c.Version, FineFen: ptr(int64(123450)),
-			CaseFiled: ptr(true)}); err != nil {
-			t.Fatal(err)
-		}
-		f.mustCase(t, "wx_officer", newCase("五星新问题"))
-		detail, err = f.db.Report(ctx, f.as["district"], r.ID)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if detail.Live || detail.Summary.Rows[0].Problems != 1 || detail.Summary.Rows[0].FineFen != 0 ||
-			len(detail.Problems) != 1 || detail.Problems[0].FineFen != 0 || detail.Summary.Total.Problems != 1 {
-			t.Fatalf("frozen snapshot changed: %+v problems %d", detail.Summary, len(detail.Problems))
-		}
-
-		// Duplicate submit: 409. Wrong roles: 403; another town's officer: 404.
-		_, err = f.db.ReportAction(ctx, f.as["wx_head"], r.ID, store.ReportActionInput{Action: domain.ReportSubmit})
-		wantCode(t, err, domain.ECONFLICT)
-		_, err = f.db.ReportAction(ctx, f.as["wx_officer"], r.ID, store.ReportActionInput{Action: domain.ReportSubmit})
-		wantCode(t, err, domain.EFORBIDDEN)
-		_, err = f.db.ReportAction(ctx, f.as["wx_head"], r.ID, store.ReportActionInput{Action: domain.ReportAccept})
-		wantCode(t, err, domain.EFORBIDDEN)
-		_, err = f.db.ReportAction(ctx, f.as["yh_officer"], r.ID, store.ReportActionInput{Action: domain.ReportSubmit})
-		wantCode(t, err, domain.ENOTFOUND)
-		_, err = f.db.Report(ctx, f.as["yh_officer"], r.ID)
-		wantCode(t, err, domain.ENOTFOUND)
-
-		// Accept, then return (reason required), then resubmit after the deadline: no late reason
-		// needed, a new snapshot, the first submission time and on_time kept.
-		f.act(t, "district", r.ID, domain.ReportAccept, "")
-		_, err = f.db.ReportAction(ctx, f.as["district"], r.ID, store.ReportActionInput{Action: domain.ReportReturn})
-		wantCode(t, err, domain.EINVALID)
-		ret := f.act(t, "district", r.ID, domain.ReportReturn, "罚款数据有误")
-		if ret.Status != domain.ReportReturned || ret.ReturnReason != "罚款数据有误" {
-			t.Fatalf("returned: %+v", ret)
-		}
-		f.clock.T = week1014.Add(2 * time.Hour)
-		again := f.act(t, "wx_head", r.ID, domain.ReportSubmit, "")
-		if !again.FirstSubmittedAt.Equal(*first.FirstSubmittedAt) || !*again.OnTime || !again.SubmittedAt.Equal(f.clock.T) {
-			t.Fatalf("resubmitted: %+v (first %v)", again, first.FirstSubmittedAt)
-		}
-		detail, _ = f.db.Report(ctx, f.as["district"], r.ID)
-		if detail.Summary.Rows[0].Problems != 2 || detail.Summary.Rows[0].FineWan != "0.12345" || len(detail.Problems) != 2 {
-			t.Fatalf("new snapshot: %+v", detail.Summary.Rows[0])
-		}
-		var actions []string
-		for _, e := range detail.Events {
-			actions = append(actions, e.Action)
-		}
-		if strings.Join(actions, ",") != "prepare,submit,accept,return,submit" {
-			t.Fatalf("history %v", actions)
-		}
-		// An officer the head delegated to submits for the head; both names are recorded.
-		if _, err := f.db.CreateDelegation(ctx, f.as["wx_head"], store.DelegationInput{DelegateUserID: f.as["wx_officer"].User.ID,
-			Until: f.clock.T.Add(72 * time.Hour), Reason: "出差"}); err != nil {
-			t.Fatal(err)
-		}
-		wx2 := f.prepare(t, "wx_officer", "五星街道", week1021)
-		if got := f.act(t, "wx_officer", wx2.ID, domain.ReportSubmit, ""); got.SubmittedFor != "wx_head" || got.SubmittedByName != "wx_officer" {
-			t.Fatalf("delegated submission: %+v", got)
-		}
-		// 代报 by the district office is recorded as such.
-		yh := f.prepare(t, "district", "永红街道", week1021)
-		if got := f.act(t, "district", yh.ID, domain.ReportSubmit, ""); got.SubmittedFor != domain.ProxySubmission {
-			t.Fatalf("代报: %+v", got)
-		}
-		verifyAudit(t, f.db)
-	})
-}
-
-func TestReport_ValidationErrorBlocksSubmission(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, dialect store.Dialect) {
-		f := newReportFixture(t, dialect)
-		ctx := context.Background()
-		c := f.mustCase(t, "wx_officer", newCase("五星喷漆点"))
-		raw, _ := f.db.RawForTests()
-		if _, err := raw.Exec(`UPDATE cases SET description = '' WHERE id = $1`, c.ID); err != nil {
-			t.Fatal(err)
-		}
-		r := f.prepare(t, "wx_officer", "五星街道", week1014)
-		d, err := f.db.Report(ctx, f.as["wx_officer"], r.ID)
-		if err != nil || len(d.Validation.Errors) != 1 || d.Validation.Errors[0].ProblemNo != c.ProblemNo {
-			t.Fatalf("live validation: %+v %v", d.Validation, err)
-		}
-		_, err = f.db.ReportAction(ctx, f.as["wx_head"], r.ID, store.ReportActionInput{Action: domain.ReportSubmit})
-		wantCode(t, err, domain.ECONFLICT)
-		if domain.ErrorField(err) != "validation" || !strings.Contains(domain.ErrorMessage(err), c.ProblemNo) {
-			t.Fatalf("error %v", err)
-		}
-		// A report for a town-level unit only, and for one of the campaign's deadlines only.
-		_, _, err = f.db.PrepareReport(ctx, f.as["district"], store.ReportInput{OrgID: f.orgs["钟楼区"].ID})
-		wantCode(t, err, domain.EINVALID)
-		_, _, err = f.db.PrepareReport(ctx, f.as["wx_officer"], store.ReportInput{Deadline: week1014.Add(time.Hour)})
-		wantCode(t, err, domain.EINVALID)
-		_, _, err = f.db.PrepareReport(ctx, f.as["wx_officer"], store.ReportInput{OrgID: f.orgs["永红街道"].ID})
-		wantCode(t, err, domain.ENOTFOUND)
-		_, _, err = f.db.PrepareReport(ctx, f.as["wx_grid"], store.ReportInput{})
-		if domain.ErrorCode(err) == "" {
-			t.Fatal("a grid worker prepared a report")
-		}
-	})
-}
-
-func TestReport_ExemptionAndMovedDeadline(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, dialect store.Dialect) {
-		f := newReportFixture(t, dialect)
-		ctx := context.Background()
-		f.clock.T = time.Date(2020, 10, 6, 12, 0, 0, 0, sh)
-		early := f.prepare(t, "wx_officer", "五星街道", week1007)
-
-		// 国庆: the week of 10-07 is reported by 10-09 17:00 instead.
-		moved := time.Date(2020, 10, 9, 17, 0, 0, 0, sh)
-		_, err := f.db.MoveDeadline(ctx, f.as["district"], f.camp.ID, domain.DeadlineOverride{Week: "2020-10-07", Deadline: moved})
-		wantCode(t, err, domain.EINVALID)
-		_, err = f.db.MoveDeadline(ctx, f.as["wx_head"], f.camp.ID, domain.DeadlineOverride{Week: "2020-10-07", Deadline: moved, Reason: "国庆"})
-		wantCode(t, err, domain.EFORBIDDEN)
-		if _, err := f.db.MoveDeadline(ctx, f.as["district"], f.camp.ID, domain.DeadlineOverride{Week: "2020-10-07", Deadline: moved, Reason: "国庆、中秋假期"}); err != nil {
-			t.Fatal(err)
-		}
-		_, dls, err := f.db.CampaignDeadlines(ctx, f.as["wx_officer"], 0)
-		if err != nil || !dls[1].Deadline.Equal(moved) || !dls[1].Moved || dls[1].Week != "2020-10-07" || dls[0].Moved {
-			t.Fatalf("deadlines: %+v %v", dls[:3], err)
-		}
-		// The draft moved with its week; the old instant is no longer a deadline.
-		d, err := f.db.Report(ctx, f.as["wx_officer"], early.ID)
-		if err != nil || !d.Deadline.Equal(moved) {
-			t.Fatalf("moved draft: %+v %v", d, err)
-		}
-		_, _, err = f.db.PrepareReport(ctx, f.as["wx_officer"], store.ReportInput{Deadline: week1007})
-		wantCode(t, err, domain.EINVALID)
-		// At 10-08, after the regular deadline but before the moved one: on time, nothing missing.
-		f.clock.T = time.Date(2020, 10, 8, 9, 0, 0, 0, sh)
-		if next, _, _ := f.db.PrepareReport(ctx, f.as["yh_officer"], store.ReportInput{}); !next.Deadline.Equal(moved) {
-			t.Fatalf("next deadline = %v", next.Deadline)
-		}
-		if got := f.act(t, "wx_head", early.ID, domain.ReportSubmit, ""); !*got.OnTime {
-			t.Fatalf("on time under the moved deadline: %+v", got)
-		}
-
-		// 北港街道 is excused for the moved week; reason required; district only; once.
-		in := store.ExemptionInput{OrgID: f.orgs["北港街道"].ID, Deadline: moved}
-		_, err = f.db.ExemptReport(ctx, f.as["district"], in)
-		wantCode(t, err, domain.EINVALID)
-		in.Reason = "辖区拆迁，无企业"
-		_, err = f.db.ExemptReport(ctx, f.as["wx_head"], store.ExemptionInput{OrgID: f.orgs["五星街道"].ID, Deadline: moved, Reason: "x"})
-		wantCode(t, err, domain.EFORBIDDEN)
-		if _, err := f.db.ExemptReport(ctx, f.as["district"], in); err != nil {
-			t.Fatal(err)
-		}
-		_, err = f.db.ExemptReport(ctx, f.as["district"], in)
-		wantCode(t, err, domain.ECONFLICT)
-		_, err = f.db.ExemptReport(ctx, f.as["district"], store.ExemptionInput{OrgID: f.orgs["五星街道"].ID, Deadline: moved, Reason: "x"})
-		wantCode(t, err, domain.ECONFLICT) // already submitted
-
-		f.clock.T = moved
-		st := listStatus(t, f, "district", moved)
-		if st["北港街道"].Status != domain.ReportExempt || st["五星街道"].Status != domain.ReportSubmitted ||
-			st["永红街道"].Status != domain.ReportMissing || st["北港街道"].ExemptReason != in.Reason {
-			t.Fatalf("statuses: 北港 %+v 五星 %+v 永红 %+v", st["北港街道"], st["五星街道"], st["永红街道"])
-		}
-		verifyAudit(t, f.db)
-	})
-}
-
-func TestMergedReports_RollUpOfSubmittedSnapshots(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, dialect store.Dialect) {
-		f := newReportFixture(t, dialect)
-		ctx := context.Background()
-		a := newCase("五星甲")
-		a.FineFen = 1
-		f.mustCase(t, "wx_officer", a)
-		b := newCase("永红甲")
-		b.OrgID, b.FineFen = f.orgs["永红街道"].ID, 123450
-		f.mustCase(t, "district", b)
-		k := newCase("开发区甲")
-		k.OrgID, k.ConfiscatedFen = f.orgs["钟楼经济开发区"].ID, 300000
-		f.mustCase(t, "district", k)
-		for _, x := range []struct{ head, town string }{{"yh_head", "永红街道"}, {"wx_head", "五星街道"}, {"kfq_head", "钟楼经济开发区"}} {
-			r := f.prepare(t, x.head, x.town, week1014)
-			f.act(t, x.head, r.ID, domain.ReportSubmit, "")
-		}
-		// A returned report is not part of the roll-up.
-		kfq := listStatus(t, f, "district", week1014)["钟楼经济开发区"]
-		f.act(t, "district", kfq.ID, domain.ReportReturn, "重新核对")
-		m, err := f.db.MergedReports(ctx, f.as["district"], 0, 0, week1014)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if got := regionNames(m.Summary); strings.Join(got, ",") != "五星街道,永红街道" {
-			t.Fatalf("merged rows %v", got)
-		}
-		checkTotal(t, m.Summary)
-		if m.Summary.Total.FineWan != "0.123451" || m.Summary.Total.Problems != 2 || len(m.Problems) != 2 ||
-			m.Problems[0].UnitName != "五星甲" {
-			t.Fatalf("merged total %+v", m.Summary.Total)
-		}
-		// A town head's roll-up is their own town only.
-		m, err = f.db.MergedReports(ctx, f.as["wx_head"], 0, 0, week1014)
-		if err != nil || len(m.Summary.Rows) != 1 {
-			t.Fatalf("town roll-up: %+v %v", m, err)
-		}
-	})
-}
-
-func TestFinalSummary_UploadSignAndDueDate(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, dialect store.Dialect) {
-		f := newReportFixture(t, dialect)
-		ctx := context.Background()
-		scan := []byte("%PDF-1.4 sealed summary")
-		x, err := f.db.UploadFinalSummary(ctx, f.as["wx_officer"], store.FinalSummaryInput{Filename: "总结.pdf", Reader: bytes.NewReader(scan)})
-		if err != nil || x.Status != store.FinalUploaded || x.ContentType != "application/pdf" {
-			t.Fatalf("upload: %+v %v", x, err)
-		}
-		_, err = f.db.SignFinalSummary(ctx, f.as["wx_officer"], x.ID)
-		wantCode(t, err, domain.EFORBIDDEN)
-		_, err = f.db.SignFinalSummary(ctx, f.as["district"], x.ID)
-		wantCode(t, err, domain.EFORBIDDEN)
-		f.clock.T = time.Date(2020, 11, 15, 23, 59, 0, 0, sh)
-		signed, err := f.db.SignFinalSummary(ctx, f.as["wx_head"], x.ID)
-		if err != nil || signed.Status != store.FinalSigned || !*signed.OnTime {
-			t.Fatalf("sign: %+v %v", signed, err)
-		}
-		_, err = f.db.UploadFinalSummary(ctx, f.as["wx_officer"], store.FinalSummaryInput{Reader: bytes.NewReader(scan)})
-		wantCode(t, err, domain.ECONFLICT)
-		// After the due date: towns without a summary are missing; a late sign-off is late.
-		f.clock.T = time.Date(2020, 11, 16, 0, 0, 0, 0, sh)
-		y, err := f.db.UploadFinalSummary(ctx, f.as["district"], store.FinalSummaryInput{OrgID: f.orgs["永红街道"].ID, Reader: strings.NewReader("scan")})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if y, err = f.db.SignFinalSummary(ctx, f.as["yh_head"], y.ID); err != nil || *y.OnTime {
-			t.Fatalf("late sign-off: %+v %v", y, err)
-		}
-		_, list, err := f.db.FinalSummaries(ctx, f.as["district"], 0, 0)
-		if err != nil || len(list) != 9 {
-			t.Fatalf("list: %v %v", list, err)
-		}
-		for _, s := range list {
-			want := store.FinalMissing
-			if s.OrgName == "五星街道" || s.OrgName == "永红街道" {
-				want = store.FinalSigned
-			}
-			if s.Status != want {
-				t.Fatalf("%s: %s, want %s", s.OrgName, s.Status, want)
-			}
-		}
-		_, file, err := f.db.OpenFinalSummary(ctx, f.as["wx_officer"], x.ID)
-		if err != nil {
-			t.Fatal(err)
-		}
-		b, _ := io.ReadAll(file)
-		file.Close()
-		if !bytes.Equal(b, scan) {
-			t.Fatalf("scan = %q", b)
-		}
-		_, _, err = f.db.OpenFinalSummary(ctx, f.as["yh_officer"], x.ID)
-		wantCode(t, err, domain.ENOTFOUND)
-	})
-}
-
-// The deadline is an instant in Asia/Shanghai whatever the process's zone.
-func TestReport_DeadlineIndependentOfProcessZone(t *testing.T) {
-	f := newReportFixture(t, store.SQLite)
-	ctx := context.Background()
-	saved := time.Local
-	t.Cleanup(func() { time.Local = saved })
-	for _, zone := range []string{"UTC", "America/New_York", "Pacific/Kiritimati"} {
-		loc, err := time.LoadLocation(zone)
-		if err != nil {
-			t.Fatal(err)
-		}
-		time.Local = loc
-		f.clock.T = week1014.Add(-time.Second).In(loc)
-		_, dls, err := f.db.CampaignDeadlines(ctx, f.as["wx_officer"], 0)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, d := range dls {
-			if d.Deadline.Equal(week1014) && d.Passed {
-				t.Fatalf("%s: 16:59:59 Shanghai counts as past the deadline", zone)
-			}
-		}
-		f.clock.T = week1014.In(loc)
-		_, dls, _ = f.db.CampaignDeadlines(ctx, f.as["wx_officer"], 0)
-		for _, d := range dls {
-			if d.Deadline.Equal(week1014) && !d.Passed {
-				t.Fatalf("%s: 17:00:00 Shanghai is not past the deadline", zone)
-			}
-			if h := d.Deadline.In(sh).Hour(); h != 17 {
-				t.Fatalf("%s: deadline %v", zone, d.Deadline)
-			}
-		}
+	rs := &reportStore{db: db, app: s, admin: admin, camp: camp, orgs: map[string]*domain.OrgUnit{}}
+	r := db.Reader(ctx)
+	root, err := r.Root()
+	if err != nil {
+		t.Fatal(err)
 	}
+	all, err := r.Subtree(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, o := range all {
+		rs.orgs[o.Name] = o
+	}
+	return rs
+}
+
+func (rs *reportStore) write(t *testing.T, fn func(tx *store.Tx) error) {
+	t.Helper()
+	if err := rs.db.Write(context.Background(), rs.admin, fn); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestWeeklyReportRows_RoundTripAndConstraints(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, dialect store.Dialect) {
+		rs := newReportStore(t, dialect)
+		ctx := context.Background()
+		wx, yh := rs.orgs["五星街道"], rs.orgs["永红街道"]
+		draft := &domain.WeeklyReport{CampaignID: rs.camp.ID, OrgID: wx.ID, Deadline: rsDeadline.UTC(), Status: domain.ReportDraft, Version: 1}
+		rs.write(t, func(tx *store.Tx) error {
+			var err error
+			if draft.ID, err = tx.InsertReport(draft); err != nil {
+				return err
+			}
+			return tx.InsertReportEvent(draft.ID, "prepare", "", 1)
+		})
+		if err := rs.db.Write(ctx, rs.admin, func(tx *store.Tx) error {
+			_, err := tx.InsertReport(draft)
+			return err
+		}); !errors.Is(err, store.ErrDuplicate) {
+			t.Fatalf("second report of a town for one deadline: %v", err)
+		}
+		r := rs.db.Reader(ctx)
+		got, err := r.ReportAt(rs.camp.ID, wx.ID, rsDeadline)
+		if err != nil || got.ID != draft.ID || got.OrgName != "五星街道" || got.Status != domain.ReportDraft ||
+			!got.Deadline.Equal(rsDeadline) || got.OnTime != nil || got.FirstSubmittedAt != nil {
+			t.Fatalf("report at: %+v %v", got, err)
+		}
+		if _, err := r.ReportAt(rs.camp.ID, yh.ID, rsDeadline); !store.IsNotFound(err) {
+			t.Fatalf("no report: %v", err)
+		}
+		if _, err := r.Report(draft.ID + 100); !store.IsNotFound(err) {
+			t.Fatalf("unknown id: %v", err)
+		}
+
+		// A submission freezes the forms; an UPDATE on an old version writes nothing.
+		sub := *got
+		at := rsDeadline.Add(-time.Minute).UTC()
+		onTime := true
+		sub.Status, sub.FirstSubmittedAt, sub.SubmittedAt, sub.OnTime, sub.Version = domain.ReportSubmitted, &at, &at, &onTime, 2
+		sub.SubmittedByName, sub.SubmittedFor = "wx_officer", "wx_head"
+		row := domain.SummaryRow{OrgID: wx.ID, Region: "五星街道", Problems: 1, Spraying: 1, FineFen: 123450, FineWan: "0.12345"}
+		problems := []*domain.Case{{ID: 7, ProblemNo: "320404004-2020-0001", CaseFields: domain.CaseFields{UnitName: "甲", Category: domain.CatSpraying,
+			Clears: map[string]bool{"water": true}, ClearDates: map[string]domain.Date{}}}}
+		v := domain.ReportValidation{Errors: []domain.ReportFinding{}, Warnings: []domain.ReportFinding{{Warning: domain.Warning{Code: "w", Message: "提示"}, CaseID: 7}}}
+		if err := rs.db.Write(ctx, rs.admin, func(tx *store.Tx) error {
+			return tx.UpdateReportSubmission(&sub, 7, row, problems, v)
+		}); !errors.Is(err, store.ErrStale) {
+			t.Fatalf("stale submission: %v", err)
+		}
+		rs.write(t, func(tx *store.Tx) error { return tx.UpdateReportSubmission(&sub, 1, row, problems, v) })
+		got, _ = r.Report(draft.ID)
+		if got.Status != domain.ReportSubmitted || !got.FirstSubmittedAt.Equal(at) || got.OnTime == nil || !*got.OnTime ||
+			got.SubmittedFor != "wx_head" || got.Version != 2 {
+			t.Fatalf("submitted: %+v", got)
+		}
+		gotRow, gotProblems, gotV, err := r.ReportForms(draft.ID)
+		if err != nil || gotRow != row || !reflect.DeepEqual(gotProblems, problems) || !reflect.DeepEqual(gotV, v) {
+			t.Fatalf("frozen forms: %+v %+v %+v %v", gotRow, gotProblems, gotV, err)
+		}
+		// The status filter takes the statuses given as parameters.
+		for _, c := range []struct {
+			q    store.ReportQuery
+			want int
+		}{
+			{store.ReportQuery{CampaignID: rs.camp.ID, Statuses: domain.RollUpStatuses()}, 1},
+			{store.ReportQuery{CampaignID: rs.camp.ID, Statuses: []domain.ReportStatus{domain.ReportDraft}}, 0},
+			{store.ReportQuery{CampaignID: rs.camp.ID, Path: wx.Path, Deadline: rsDeadline}, 1},
+			{store.ReportQuery{CampaignID: rs.camp.ID, Path: yh.Path}, 0},
+			{store.ReportQuery{CampaignID: rs.camp.ID, Deadline: rsNext}, 0},
+		} {
+			xs, err := r.Reports(c.q)
+			snaps, err2 := r.ReportSnapshots(c.q)
+			if err != nil || err2 != nil || len(xs) != c.want || len(snaps) != c.want {
+				t.Fatalf("%+v: %d reports %d snapshots (%v %v), want %d", c.q, len(xs), len(snaps), err, err2, c.want)
+			}
+			if c.want == 1 && (snaps[0].Summary != row || len(snaps[0].Problems) != 1) {
+				t.Fatalf("snapshot %+v", snaps[0])
+			}
+		}
+
+		// A review and a moved deadline store what they are given, on time included.
+		rev := *got
+		now := rsDeadline.Add(time.Hour).UTC()
+		rev.Status, rev.ReturnReason, rev.ReviewedByName, rev.ReviewedAt, rev.Version = domain.ReportReturned, "有误", "district", &now, 3
+		rs.write(t, func(tx *store.Tx) error { return tx.UpdateReportReview(&rev, 2) })
+		late := false
+		rev.Deadline, rev.OnTime = rsNext.UTC(), &late
+		rs.write(t, func(tx *store.Tx) error { return tx.UpdateReportDeadline(&rev) })
+		got, _ = r.Report(draft.ID)
+		if got.Status != domain.ReportReturned || got.ReturnReason != "有误" || !got.ReviewedAt.Equal(now) ||
+			!got.Deadline.Equal(rsNext) || got.OnTime == nil || *got.OnTime {
+			t.Fatalf("reviewed and moved: %+v", got)
+		}
+		rev.OnTime = nil
+		rs.write(t, func(tx *store.Tx) error { return tx.UpdateReportDeadline(&rev) })
+		if got, _ = r.Report(draft.ID); got.OnTime != nil {
+			t.Fatalf("on time NULL: %+v", got)
+		}
+		evs, err := r.ReportEvents(draft.ID)
+		if err != nil || len(evs) != 1 || evs[0].Action != "prepare" || evs[0].Role != string(domain.RoleAdmin) || evs[0].Version != 1 {
+			t.Fatalf("events %+v %v", evs, err)
+		}
+	})
+}
+
+func TestExemptionsAndOverrides_RoundTrip(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, dialect store.Dialect) {
+		rs := newReportStore(t, dialect)
+		r := rs.db.Reader(context.Background())
+		wx, yh := rs.orgs["五星街道"], rs.orgs["永红街道"]
+		e := &domain.Exemption{CampaignID: rs.camp.ID, OrgID: wx.ID, Deadline: rsDeadline.UTC(), Reason: "拆迁"}
+		rs.write(t, func(tx *store.Tx) error {
+			var err error
+			if e.ID, err = tx.InsertExemption(e); err != nil {
+				return err
+			}
+			_, err = tx.InsertExemption(&domain.Exemption{CampaignID: rs.camp.ID, OrgID: yh.ID, Deadline: rsNext.UTC(), Reason: "x"})
+			return err
+		})
+		if err := rs.db.Write(context.Background(), rs.admin, func(tx *store.Tx) error {
+			_, err := tx.InsertExemption(e)
+			return err
+		}); !errors.Is(err, store.ErrDuplicate) {
+			t.Fatalf("second exemption: %v", err)
+		}
+		all, err := r.Exemptions(store.ExemptionQuery{CampaignID: rs.camp.ID})
+		if err != nil || len(all) != 2 || all[0] != *e {
+			t.Fatalf("exemptions %+v %v", all, err)
+		}
+		if one, _ := r.Exemptions(store.ExemptionQuery{CampaignID: rs.camp.ID, Path: yh.Path, Deadline: rsNext}); len(one) != 1 || one[0].OrgID != yh.ID {
+			t.Fatalf("by path and deadline: %+v", one)
+		}
+		rs.write(t, func(tx *store.Tx) error {
+			if err := tx.UpdateExemptionDeadline(e.ID, rsNext.UTC()); err != nil {
+				return err
+			}
+			return tx.DeleteExemption(all[1].ID)
+		})
+		if all, _ = r.Exemptions(store.ExemptionQuery{CampaignID: rs.camp.ID}); len(all) != 1 || !all[0].Deadline.Equal(rsNext) {
+			t.Fatalf("after move and delete: %+v", all)
+		}
+
+		// Moving a week twice keeps one override, the latest.
+		moved := time.Date(2020, 10, 9, 17, 0, 0, 0, rsZone).UTC()
+		rs.write(t, func(tx *store.Tx) error {
+			if err := tx.PutDeadlineOverride(rs.camp.ID, domain.DeadlineOverride{Week: "2020-10-07", Deadline: moved.Add(-time.Hour), Reason: "国庆"}); err != nil {
+				return err
+			}
+			return tx.PutDeadlineOverride(rs.camp.ID, domain.DeadlineOverride{Week: "2020-10-07", Deadline: moved, Reason: "国庆、中秋"})
+		})
+		ovs, err := r.DeadlineOverrides(rs.camp.ID)
+		if err != nil || len(ovs) != 1 || !ovs[0].Deadline.Equal(moved) || ovs[0].Reason != "国庆、中秋" || ovs[0].Week != "2020-10-07" {
+			t.Fatalf("overrides %+v %v", ovs, err)
+		}
+	})
+}
+
+func TestFinalSummaryRows_RoundTrip(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, dialect store.Dialect) {
+		rs := newReportStore(t, dialect)
+		r := rs.db.Reader(context.Background())
+		wx := rs.orgs["五星街道"]
+		x := &domain.FinalSummary{CampaignID: rs.camp.ID, OrgID: wx.ID, SHA256: "aa", Size: 3, ContentType: "application/pdf", Filename: `C:\扫描\总结.pdf`}
+		rs.write(t, func(tx *store.Tx) error {
+			var err error
+			x.ID, err = tx.InsertFinalSummary(x)
+			return err
+		})
+		if err := rs.db.Write(context.Background(), rs.admin, func(tx *store.Tx) error {
+			_, err := tx.InsertFinalSummary(x)
+			return err
+		}); !errors.Is(err, store.ErrDuplicate) {
+			t.Fatalf("second summary of a town: %v", err)
+		}
+		got, err := r.FinalSummaryOf(rs.camp.ID, wx.ID)
+		if err != nil || got.ID != x.ID || got.OrgName != "五星街道" || got.Filename != "总结.pdf" || got.UploadedName != rs.admin.User.DisplayName ||
+			got.UploadedAt == nil || got.SignedAt != nil || got.Version != 1 || got.Status != "" {
+			t.Fatalf("stored summary: %+v %v", got, err)
+		}
+		x.SHA256, x.Size = "bb", 5
+		rs.write(t, func(tx *store.Tx) error { return tx.UpdateFinalSummaryScan(x) })
+		got, _ = r.FinalSummary(x.ID)
+		if got.SHA256 != "bb" || got.Size != 5 || got.Version != 2 {
+			t.Fatalf("new scan: %+v", got)
+		}
+		signed := *got
+		signed.Sign("wx_head", "", time.Date(2020, 11, 15, 10, 0, 0, 0, rsZone).UTC())
+		rs.write(t, func(tx *store.Tx) error { return tx.UpdateFinalSummarySignature(&signed) })
+		got, _ = r.FinalSummary(x.ID)
+		if got.SignedName != "wx_head" || got.SignedAt == nil || !got.SignedAt.Equal(*signed.SignedAt) || got.Version != 3 {
+			t.Fatalf("signed: %+v", got)
+		}
+		if list, err := r.FinalSummaries(rs.camp.ID, rs.orgs["永红街道"].Path); err != nil || len(list) != 0 {
+			t.Fatalf("another town's summaries: %v %v", list, err)
+		}
+		if _, err := r.FinalSummary(x.ID + 1); !store.IsNotFound(err) {
+			t.Fatalf("unknown summary: %v", err)
+		}
+	})
+}
+
+// The roll-up's SQL filter takes its statuses from domain.RollUpStatuses:
+// over reports in every stored status, the rows the query returns are
+// exactly those domain.ReportStatus.InRollUp accepts, on both databases.
+func TestReportSnapshots_RollUpFilterMatchesDomain(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, dialect store.Dialect) {
+		rs := newReportStore(t, dialect)
+		stored := []domain.ReportStatus{domain.ReportDraft, domain.ReportSubmitted, domain.ReportReturned, domain.ReportAccepted}
+		towns := []string{"五星街道", "永红街道", "北港街道", "西林街道", "南大街街道", "荷花池街道", "新闸街道", "邹区镇"}
+		want := map[int64]bool{}
+		rs.write(t, func(tx *store.Tx) error {
+			for i, name := range towns {
+				x := &domain.WeeklyReport{CampaignID: rs.camp.ID, OrgID: rs.orgs[name].ID, Deadline: rsDeadline.UTC(),
+					Status: stored[i%len(stored)], Version: 1}
+				id, err := tx.InsertReport(x)
+				if err != nil {
+					return err
+				}
+				want[id] = x.Status.InRollUp()
+			}
+			return nil
+		})
+		snaps, err := rs.db.Reader(context.Background()).ReportSnapshots(store.ReportQuery{CampaignID: rs.camp.ID,
+			Deadline: rsDeadline, Statuses: domain.RollUpStatuses()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := map[int64]bool{}
+		for _, s := range snaps {
+			got[s.Report.ID] = true
+		}
+		for id, in := range want {
+			if got[id] != in {
+				t.Errorf("report %d: in the roll-up query %v, domain says %v", id, got[id], in)
+			}
+		}
+	})
 }

@@ -332,9 +332,9 @@ func (s *Server) merged(r *http.Request, a *domain.Actor) (*app.MergedReport, er
 }
 
 // mergedFilled is the merged 附件2's 填报日期: the deadline's day, or today
-// while the deadline is still ahead.
+// while the deadline is still ahead (a report now would be on time).
 func (s *Server) mergedFilled(m *app.MergedReport) time.Time {
-	if now := s.clock.Now(); now.Before(m.Deadline) {
+	if now := s.clock.Now(); domain.OnTime(now, m.Deadline) {
 		return now
 	}
 	return m.Deadline
@@ -434,7 +434,7 @@ func (s *Server) listFinalSummaries(w http.ResponseWriter, r *http.Request, a *d
 
 // receiveFinalSummary parses a multipart upload of a summary scan
 // (file, org_id, campaign_id) within the size limit and stores it.
-func (s *Server) receiveFinalSummary(w http.ResponseWriter, r *http.Request, a *domain.Actor) (*app.FinalSummary, error) {
+func (s *Server) receiveFinalSummary(w http.ResponseWriter, r *http.Request, a *domain.Actor) (*domain.FinalSummary, error) {
 	r.Body = http.MaxBytesReader(w, r.Body, s.maxUpload+1<<20)
 	if err := r.ParseMultipartForm(8 << 20); err != nil {
 		var mbe *http.MaxBytesError

@@ -226,24 +226,24 @@ func TestAPIFinalSummaries_UploadAndSign(t *testing.T) {
 	req, _ := http.NewRequest("POST", e.srv.URL+"/api/v1/final-summaries", &body)
 	req.Header.Set("Content-Type", "multipart/form-data; boundary=B")
 	req.Header.Set("Authorization", "Bearer "+e.tokens["wx_officer"])
-	var x store.FinalSummary
+	var x domain.FinalSummary
 	e.send(req, "upload final summary").want(http.StatusCreated).decode(&x)
-	if x.Status != store.FinalUploaded || x.OrgName != "五星街道" {
+	if x.Status != domain.FinalUploaded || x.OrgName != "五星街道" {
 		t.Fatalf("uploaded %+v", x)
 	}
 	e.do("wx_officer", "POST", "/api/v1/final-summaries/"+fmtInt(x.ID)+"/sign", nil).want(http.StatusForbidden)
 	e.do("yh_head", "POST", "/api/v1/final-summaries/"+fmtInt(x.ID)+"/sign", nil).want(http.StatusNotFound)
 	e.do("wx_head", "POST", "/api/v1/final-summaries/"+fmtInt(x.ID)+"/sign", nil).want(http.StatusOK).decode(&x)
-	if x.Status != store.FinalSigned || x.OnTime == nil || !*x.OnTime {
+	if x.Status != domain.FinalSigned || x.OnTime == nil || !*x.OnTime {
 		t.Fatalf("signed %+v", x)
 	}
 	r := e.do("discipline", "GET", "/api/v1/final-summaries/"+fmtInt(x.ID)+"/file", nil).want(http.StatusOK)
 	if string(r.body) != "%PDF-1.4 x" || r.hdr.Get("X-Content-Type-Options") != "nosniff" {
 		t.Fatalf("file %q %v", r.body, r.hdr)
 	}
-	var l struct{ Items []store.FinalSummary }
+	var l struct{ Items []domain.FinalSummary }
 	e.do("district", "GET", "/api/v1/final-summaries", nil).want(http.StatusOK).decode(&l)
-	if len(l.Items) != 9 || l.Items[2].Status != store.FinalSigned || l.Items[0].Status != store.FinalPending {
+	if len(l.Items) != 9 || l.Items[2].Status != domain.FinalSigned || l.Items[0].Status != domain.FinalPending {
 		t.Fatalf("list %+v", l.Items)
 	}
 }

@@ -44,7 +44,7 @@ func cellOf(x *domain.WeeklyReport) reportCell {
 	if x.FirstSubmittedAt != nil {
 		c.Title = x.FirstSubmittedAt.In(shanghai).Format("01-02 15:04")
 	}
-	late := x.OnTime != nil && !*x.OnTime
+	late := x.Late()
 	switch x.Status {
 	case domain.ReportSubmitted:
 		c.Label, c.Class = "rpt.cell.on_time", "ok"
@@ -107,14 +107,14 @@ type reportsData struct {
 	Live      *app.ReportDetail // the forms as they would be submitted now
 	History   []*domain.WeeklyReport
 	CanSubmit bool
-	Final     *app.FinalSummary
+	Final     *domain.FinalSummary
 
 	// district
 	Columns  []weekOption // matrix columns: passed deadlines and the next
 	Matrix   []matrixRow
 	Towns    []townRow
 	Merged   *app.MergedReport
-	Finals   []*app.FinalSummary
+	Finals   []*domain.FinalSummary
 	Review   bool // may accept, return, 代报, exempt, move deadlines
 	TownList []*domain.OrgUnit
 
@@ -190,7 +190,7 @@ func (s *Server) renderReports(w http.ResponseWriter, r *http.Request, a *domain
 		s.render(w, r, status, "reports.html", "rpt.title", d, flash)
 		return nil
 	}
-	d.Late = !d.Now.Before(d.Week.Deadline)
+	d.Late = !domain.OnTime(d.Now, d.Week.Deadline)
 	if town {
 		err = s.townReports(r, a, &d)
 	} else {
@@ -489,13 +489,13 @@ func (reportsData) Cell(x *domain.WeeklyReport) reportCell { return cellOf(x) }
 func (reportsData) Date(t time.Time) string { return string(domain.DateOf(t, shanghai)) }
 
 // FinalClass colours a final summary's status tag.
-func (reportsData) FinalClass(x *app.FinalSummary) string {
+func (reportsData) FinalClass(x *domain.FinalSummary) string {
 	switch {
-	case x.Status == app.FinalSigned && x.OnTime != nil && *x.OnTime:
+	case x.Status == domain.FinalSigned && x.OnTime != nil && *x.OnTime:
 		return "ok"
-	case x.Status == app.FinalSigned, x.Status == app.FinalUploaded:
+	case x.Status == domain.FinalSigned, x.Status == domain.FinalUploaded:
 		return "warn"
-	case x.Status == app.FinalMissing:
+	case x.Status == domain.FinalMissing:
 		return "bad"
 	}
 	return ""

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"zhengzhi/app"
 	"zhengzhi/domain"
 	"zhengzhi/store"
 	"zhengzhi/store/storetest"
@@ -195,7 +196,7 @@ func TestReport_SubmittedSnapshotNeverChanges_ResubmissionKeepsFirstTime(t *test
 			t.Fatalf("history %v", actions)
 		}
 		// An officer the head delegated to submits for the head; both names are recorded.
-		if _, err := f.db.CreateDelegation(ctx, f.as["wx_head"], store.DelegationInput{DelegateUserID: f.as["wx_officer"].User.ID,
+		if _, err := app.New(f.db).CreateDelegation(ctx, f.as["wx_head"], app.DelegationInput{DelegateUserID: f.as["wx_officer"].User.ID,
 			Until: f.clock.T.Add(72 * time.Hour), Reason: "出差"}); err != nil {
 			t.Fatal(err)
 		}

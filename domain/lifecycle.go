@@ -2,6 +2,7 @@ package domain
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 )
@@ -111,6 +112,34 @@ func byRoles(roles ...Role) []Role                   { return roles }
 
 const needsReason = true
 
+// NeedsReason reports whether action asks for a reason (return, reopen,
+// void, transfer): the transition table's rows for it say so.
+func NeedsReason(action CaseAction) bool {
+	for i := range transitions {
+		if transitions[i].action == action && transitions[i].reason {
+			return true
+		}
+	}
+	return false
+}
+
+// ReviewStatuses are the statuses a case waits for a signature in: those
+// some approve row of the transition table starts from, in table order.
+func ReviewStatuses() []CaseStatus {
+	var out []CaseStatus
+	for i := range transitions {
+		if transitions[i].action != CaseApprove {
+			continue
+		}
+		for _, s := range transitions[i].from {
+			if !slices.Contains(out, s) {
+				out = append(out, s)
+			}
+		}
+	}
+	return out
+}
+
 // transitions is the closed loop, read row by row. Returns mirror approvals:
 // whoever may approve at a review state may return from it. Transfer is
 // limited to registered and rectifying because a case under review carries
@@ -192,14 +221,16 @@ func isSignature(action CaseAction) bool { return action == CaseApprove || actio
 // It changes nothing; ApplyTransition does. The checks run in this order,
 // so each refusal has one answer:
 //
-//  1. unknown action                                → EINVALID "action"
-//  2. no actor                                      → EUNAUTHORIZED
-//  3. the case lies outside the actor's scope       → ENOTFOUND (as for a missing case)
-//  4. the role never takes this action              → EFORBIDDEN
-//  5. nobody may take it from the case's status     → ECONFLICT "status"
-//  6. the role may take it, but not in this state   → EFORBIDDEN
-//  7. a reason is required and blank                → EINVALID "reason"
-//  8. the row's check fails                         → ECONFLICT naming the field
+//  1. unknown action                                   → EINVALID "action"
+//  2. no actor                                         → EUNAUTHORIZED
+//  3. the case lies outside the actor's scope          → ENOTFOUND (as for a missing case)
+//  4. the actor read an older version (TransitionAsOf) → ECONFLICT "version"
+//  5. the role never takes this action                 → EFORBIDDEN
+//  6. nobody may take it from the case's status        → ECONFLICT "status"
+//  7. the role may take it, but not in this state      → ECONFLICT "status" (the case waits
+//     for someone else's step: for this user it is the wrong state, DESIGN.md §7's 409)
+//  8. a reason is required and blank                   → EINVALID "reason"
+//  9. the row's check fails                            → ECONFLICT naming the field
 func Transition(a *Actor, c *Case, camp *Campaign, action CaseAction, reason string, place *OrgUnit) (newStatus CaseStatus, err error) {
 	return TransitionAs(a, nil, time.Time{}, c, camp, action, reason, place)
 }
@@ -208,6 +239,15 @@ func Transition(a *Actor, c *Case, camp *Campaign, action CaseAction, reason str
 // (del, nil for none): while it is active at now, the delegate approves and
 // returns with the head's role. Every other action keeps the actor's own role.
 func TransitionAs(a *Actor, del *Delegation, now time.Time, c *Case, camp *Campaign, action CaseAction, reason string, place *OrgUnit) (newStatus CaseStatus, err error) {
+	return TransitionAsOf(a, del, now, c, 0, camp, action, reason, place)
+}
+
+// TransitionAsOf is TransitionAs for an actor who acted on version
+// readVersion of the case (0: not given). A stale read is the first answer
+// once the case is in the actor's scope (step 4): the actor acted on a view
+// that another signer has overtaken, whatever the new state would let them
+// do — of two signers at the same moment exactly one wins, the other gets 409.
+func TransitionAsOf(a *Actor, del *Delegation, now time.Time, c *Case, readVersion int64, camp *Campaign, action CaseAction, reason string, place *OrgUnit) (newStatus CaseStatus, err error) {
 	if !knownCaseAction(action) {
 		return "", Invalid("action", "未知的操作“%s”", action)
 	}
@@ -219,6 +259,9 @@ func TransitionAs(a *Actor, del *Delegation, now time.Time, c *Case, camp *Campa
 	}
 	if !a.Sees(place) {
 		return "", NotFound("问题")
+	}
+	if readVersion > 0 && readVersion != c.Version {
+		return "", Stale("问题", c.Version)
 	}
 	role := ActingRole(a, del, now, action)
 
@@ -336,7 +379,7 @@ func Reviewer(c *Case) Role {
 // allowed with newStatus, at now: the status; 销号 time on closing out; on
 // reopening the 销号 time cleared and the case taken off the 曝光台 (only
 // closed-out cases are shown there); the 曝光台 flag on publish/unpublish.
-// Transfer's new org and village are set by the caller.
+// Transfer's new place is set by ApplyTransfer.
 func ApplyTransition(c *Case, action CaseAction, newStatus CaseStatus, now time.Time) {
 	c.Status = newStatus
 	switch action {
@@ -382,103 +425,19 @@ func CheckTransfer(a *Actor, c *Case, town, village *OrgUnit) error {
 	return nil
 }
 
-// Delegation (授权签字) lets a head (镇/村负责人) have a named officer sign
-// for them for a period: the town head an officer of the same town, the
-// village head a grid worker of the same village. While active, the
-// delegate approves and returns cases, and for a town head submits weekly
-// reports, with the head's role; every signature records both names.
-type Delegation struct {
-	ID             int64      `json:"id"`
-	HeadUserID     int64      `json:"head_user_id"`
-	HeadName       string     `json:"head_name"`
-	DelegateUserID int64      `json:"delegate_user_id"`
-	DelegateName   string     `json:"delegate_name"`
-	OrgID          int64      `json:"org_id"` // the head's unit (town or village)
-	Role           Role       `json:"role"`   // the head's role: town_head or village_head
-	From           time.Time  `json:"from"`
-	Until          time.Time  `json:"until"`
-	Reason         string     `json:"reason"`
-	RevokedAt      *time.Time `json:"revoked_at,omitempty"` // ended early by the head
-}
-
-// MaxDelegation is the longest period a delegation may cover: a head away
-// longer than a quarter should be replaced, not stood in for.
-const MaxDelegation = 90 * 24 * time.Hour
-
-// delegateRole is the role a head's delegate must hold.
-var delegateRole = map[Role]Role{
-	RoleTownHead:    RoleTownOfficer,
-	RoleVillageHead: RoleGrid,
-}
-
-// ActiveAt reports whether the delegation is in force at t: From ≤ t < Until,
-// and not revoked by then.
-func (d Delegation) ActiveAt(t time.Time) bool {
-	if d.RevokedAt != nil && !t.Before(*d.RevokedAt) {
-		return false
+// ApplyTransfer moves a case (checked by CheckTransfer) and its site to
+// the destination town and village (nil: none): the site is where the case
+// is, so the new town sees both and the old town neither. The 问题编号
+// stays: numbers are never reused.
+func ApplyTransfer(c *Case, site *Site, town, village *OrgUnit) {
+	c.OrgID, c.VillageID = town.ID, nil
+	if village != nil {
+		id := village.ID
+		c.VillageID = &id
 	}
-	return !t.Before(d.From) && t.Before(d.Until)
-}
-
-// Validate checks a new delegation from head to delegate at now and fills
-// in the names, the unit and the role from them. The head must be a town or
-// village head; the delegate an active officer of the same unit (a town
-// officer of the town, or a grid worker of the village); the period must
-// end after it starts and after now, and last at most MaxDelegation.
-func (d *Delegation) Validate(head, delegate *Actor, now time.Time) error {
-	if err := Authorize(head, ActDelegate, nil, ""); err != nil {
-		return err
+	site.OrgID, site.VillageID = c.OrgID, nil
+	if c.VillageID != nil {
+		id := *c.VillageID
+		site.VillageID = &id
 	}
-	want := delegateRole[head.User.Role]
-	if delegate == nil || !delegate.User.Active {
-		return Invalid("delegate_user_id", "被授权人不存在或已停用")
-	}
-	if delegate.User.ID == head.User.ID {
-		return Invalid("delegate_user_id", "不能授权给自己")
-	}
-	if delegate.User.Role != want || delegate.Scope.ID != head.Org.ID {
-		return Invalid("delegate_user_id", "只能授权给本单位的%s", RoleNames[want])
-	}
-	if d.From.IsZero() {
-		return Invalid("from", "请填写授权开始时间")
-	}
-	if !d.Until.After(d.From) {
-		return Invalid("until", "授权结束时间须晚于开始时间")
-	}
-	if !d.Until.After(now) {
-		return Invalid("until", "授权结束时间已过")
-	}
-	if d.Until.Sub(d.From) > MaxDelegation {
-		return Invalid("until", "授权期限不能超过%d天", int(MaxDelegation/(24*time.Hour)))
-	}
-	d.HeadUserID, d.HeadName = head.User.ID, head.User.DisplayName
-	d.DelegateUserID, d.DelegateName = delegate.User.ID, delegate.User.DisplayName
-	d.OrgID, d.Role = head.Org.ID, head.User.Role
-	d.Reason = strings.TrimSpace(d.Reason)
-	return nil
-}
-
-// EffectiveRole is the role a acts with under del at now: the head's role
-// when del names a as its delegate, is in force, and a holds the delegate
-// role in the head's unit; else a's own role. Callers use it for the
-// delegable acts only: approve and return (ActingRole) and submitting a
-// weekly report.
-func EffectiveRole(a *Actor, del *Delegation, now time.Time) Role {
-	if a == nil {
-		return ""
-	}
-	if del == nil || del.DelegateUserID != a.User.ID || !del.ActiveAt(now) ||
-		delegateRole[del.Role] == "" || delegateRole[del.Role] != a.User.Role || del.OrgID != a.Scope.ID {
-		return a.User.Role
-	}
-	return del.Role
-}
-
-// ActingRole is the role a takes action with: the delegated head's role for
-// approve and return, a's own role for everything else.
-func ActingRole(a *Actor, del *Delegation, now time.Time, action CaseAction) Role {
-	if isSignature(action) {
-		return EffectiveRole(a, del, now)
-	}
-	return a.Role()
 }

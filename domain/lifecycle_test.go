@@ -582,111 +582,6 @@ func TestTransitionAs_Delegation(t *testing.T) {
 	}
 }
 
-func TestEffectiveRole(t *testing.T) {
-	tree := testTree()
-	officer := actorAt(RoleTownOfficer, tree)
-	june := time.Date(2020, 6, 15, 10, 0, 0, 0, Shanghai())
-	if r := EffectiveRole(officer, delegationTo(9), june); r != RoleTownHead {
-		t.Errorf("active delegation: %s, want town_head", r)
-	}
-	if r := EffectiveRole(officer, nil, june); r != RoleTownOfficer {
-		t.Errorf("no delegation: %s", r)
-	}
-	if r := ActingRole(officer, delegationTo(9), june, CaseReopen); r != RoleTownOfficer {
-		t.Errorf("reopen is not delegable: %s", r)
-	}
-	if EffectiveRole(nil, delegationTo(9), june) != "" {
-		t.Error("nil actor has no role")
-	}
-}
-
-func TestDelegation_ActiveAt(t *testing.T) {
-	d := delegationTo(9)
-	for _, tc := range []struct {
-		at   time.Time
-		want bool
-	}{
-		{d.From.Add(-time.Nanosecond), false},
-		{d.From, true},
-		{d.Until.Add(-time.Nanosecond), true},
-		{d.Until, false},
-	} {
-		if d.ActiveAt(tc.at) != tc.want {
-			t.Errorf("at %v: %v, want %v", tc.at, !tc.want, tc.want)
-		}
-	}
-	d.RevokedAt = ptr(d.From.Add(24 * time.Hour))
-	if !d.ActiveAt(d.From) || d.ActiveAt(*d.RevokedAt) {
-		t.Error("a revoked delegation ends at its revocation")
-	}
-}
-
-func TestDelegation_Validate(t *testing.T) {
-	tree := testTree()
-	loc := Shanghai()
-	now := time.Date(2020, 6, 1, 9, 0, 0, 0, loc)
-	person := func(id int64, r Role, org, scope string) *Actor {
-		return &Actor{User: User{ID: id, DisplayName: "用户" + string(rune('0'+id)), Role: r, Active: true},
-			Org: *tree[org], Scope: *tree[scope]}
-	}
-	townHead := person(1, RoleTownHead, "town", "town")
-	villageHead := person(2, RoleVillageHead, "village", "village")
-	officer := person(3, RoleTownOfficer, "town", "town")
-	otherOfficer := person(4, RoleTownOfficer, "other", "other")
-	gridWorker := person(5, RoleGrid, "grid", "village") // placed at a grid of 新中社区
-	otherGrid := person(6, RoleGrid, "ovillage", "ovillage")
-	inactive := person(7, RoleTownOfficer, "town", "town")
-	inactive.User.Active = false
-	secondHead := person(8, RoleTownHead, "town", "town")
-
-	month := func(d *Delegation) { d.From, d.Until = now, now.AddDate(0, 1, 0) }
-	for _, tc := range []struct {
-		name     string
-		head     *Actor
-		delegate *Actor
-		period   func(*Delegation)
-		code     string
-		field    string
-	}{
-		{"town head to an officer of the town", townHead, officer, month, "", ""},
-		{"village head to a grid worker of the village", villageHead, gridWorker, month, "", ""},
-		{"town head to another town's officer", townHead, otherOfficer, month, EINVALID, "delegate_user_id"},
-		{"town head to a grid worker", townHead, gridWorker, month, EINVALID, "delegate_user_id"},
-		{"town head to another head", townHead, secondHead, month, EINVALID, "delegate_user_id"},
-		{"village head to another village's grid worker", villageHead, otherGrid, month, EINVALID, "delegate_user_id"},
-		{"village head to a town officer", villageHead, officer, month, EINVALID, "delegate_user_id"},
-		{"to an inactive officer", townHead, inactive, month, EINVALID, "delegate_user_id"},
-		{"to oneself", townHead, townHead, month, EINVALID, "delegate_user_id"},
-		{"an officer cannot delegate", officer, officer, month, EFORBIDDEN, ""},
-		{"the district office cannot delegate", actorAt(RoleDistrictOffice, tree), officer, month, EFORBIDDEN, ""},
-		{"no start", townHead, officer, func(d *Delegation) { d.Until = now.Add(time.Hour) }, EINVALID, "from"},
-		{"ends before it starts", townHead, officer, func(d *Delegation) { d.From, d.Until = now, now }, EINVALID, "until"},
-		{"already over", townHead, officer, func(d *Delegation) { d.From, d.Until = now.AddDate(0, -1, 0), now }, EINVALID, "until"},
-		{"exactly 90 days", townHead, officer, func(d *Delegation) { d.From, d.Until = now, now.Add(MaxDelegation) }, "", ""},
-		{"over 90 days", townHead, officer, func(d *Delegation) { d.From, d.Until = now, now.Add(MaxDelegation+time.Second) }, EINVALID, "until"},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			d := &Delegation{Reason: "  出差学习 "}
-			tc.period(d)
-			err := d.Validate(tc.head, tc.delegate, now)
-			if codeOf(t, err) != tc.code || ErrorField(err) != tc.field {
-				t.Fatalf("got %v, want %q %q", err, tc.code, tc.field)
-			}
-			if err != nil {
-				return
-			}
-			if d.HeadUserID != tc.head.User.ID || d.DelegateUserID != tc.delegate.User.ID || d.HeadName == "" ||
-				d.DelegateName == "" || d.OrgID != tc.head.Org.ID || d.Role != tc.head.User.Role || d.Reason != "出差学习" {
-				t.Fatalf("not filled in: %+v", d)
-			}
-			// A valid delegation makes the delegate act as the head.
-			if r := EffectiveRole(tc.delegate, d, now.Add(time.Minute)); r != tc.head.User.Role {
-				t.Errorf("delegate acts as %s, want %s", r, tc.head.User.Role)
-			}
-		})
-	}
-}
-
 // TestTransitionTable_OneRowDecides: for any case, action and role at most
 // one row applies, so the order of rows never matters.
 func TestTransitionTable_OneRowDecides(t *testing.T) {
@@ -710,5 +605,90 @@ func TestTransitionTable_OneRowDecides(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// TestNeedsReason_FromTheTable: the actions whose every row asks for a
+// reason, and no action whose rows disagree.
+func TestNeedsReason_FromTheTable(t *testing.T) {
+	want := map[CaseAction]bool{CaseReturn: true, CaseReopen: true, CaseVoid: true, CaseTransfer: true}
+	for _, action := range CaseActions {
+		if NeedsReason(action) != want[action] {
+			t.Errorf("%s: needs reason %v, want %v", action, !want[action], want[action])
+		}
+		for _, r := range transitions {
+			if r.action == action && r.reason != want[action] {
+				t.Errorf("a row of %s disagrees on the reason", action)
+			}
+		}
+	}
+	if NeedsReason("close") {
+		t.Error("an unknown action needs no reason")
+	}
+}
+
+func TestReviewStatuses_WhereApprovalsStart(t *testing.T) {
+	got := ReviewStatuses()
+	want := []CaseStatus{StatusCloseoutRequested, StatusVillageApproved, StatusTownApproved}
+	if !slices.Equal(got, want) {
+		t.Fatalf("review statuses %v, want %v", got, want)
+	}
+	for _, s := range allStatuses {
+		c := readyCase(s, true)
+		if slices.Contains(got, s) != (Reviewer(c) != "") {
+			t.Errorf("%s: review status %v but reviewer %q", s, slices.Contains(got, s), Reviewer(c))
+		}
+	}
+}
+
+// TestTransitionAsOf_StaleVersion: once the case is in scope a stale read
+// is the answer, whatever the state would let the actor do; outside scope
+// it stays not found, and an unknown action stays invalid.
+func TestTransitionAsOf_StaleVersion(t *testing.T) {
+	tree := testTree()
+	c := readyCase(StatusVillageApproved, true)
+	c.Version = 4
+	place := placeOf(c, tree)
+	head := actorAt(RoleTownHead, tree)
+	for _, tc := range []struct {
+		name   string
+		a      *Actor
+		read   int64
+		action CaseAction
+		code   string
+		field  string
+	}{
+		{"current version", head, 4, CaseApprove, "", ""},
+		{"no version given", head, 0, CaseApprove, "", ""},
+		{"stale", head, 3, CaseApprove, ECONFLICT, "version"},
+		{"stale, and not this role's step", actorAt(RoleDistrictOffice, tree), 3, CaseApprove, ECONFLICT, "version"},
+		{"stale, and a role that never approves", actorAt(RoleGrid, tree), 3, CaseApprove, ECONFLICT, "version"},
+		{"stale but outside scope", actorIn(RoleTownHead, tree["other"]), 3, CaseApprove, ENOTFOUND, ""},
+		{"stale with an unknown action", head, 3, "close", EINVALID, "action"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := TransitionAsOf(tc.a, nil, time.Time{}, c, tc.read, nil, tc.action, "", place)
+			if codeOf(t, err) != tc.code || ErrorField(err) != tc.field {
+				t.Fatalf("got %v, want %q %q", err, tc.code, tc.field)
+			}
+		})
+	}
+}
+
+func TestApplyTransfer_MovesCaseAndSite(t *testing.T) {
+	tree := testTree()
+	c := readyCase(StatusRectifying, true)
+	site := &Site{ID: c.SiteID, OrgID: c.OrgID, VillageID: ptr(int64(4))}
+	ApplyTransfer(c, site, tree["other"], tree["ovillage"])
+	if c.OrgID != 3 || c.VillageID == nil || *c.VillageID != 5 || site.OrgID != 3 || site.VillageID == nil || *site.VillageID != 5 {
+		t.Fatalf("moved to 东方社区: case %d/%v site %d/%v", c.OrgID, c.VillageID, site.OrgID, site.VillageID)
+	}
+	*site.VillageID = 99
+	if *c.VillageID != 5 {
+		t.Fatal("the site shares the case's village pointer")
+	}
+	ApplyTransfer(c, site, tree["town"], nil)
+	if c.OrgID != 2 || c.VillageID != nil || site.OrgID != 2 || site.VillageID != nil {
+		t.Fatalf("moved to 五星街道 itself: case %d/%v site %d/%v", c.OrgID, c.VillageID, site.OrgID, site.VillageID)
 	}
 }

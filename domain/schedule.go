@@ -1,7 +1,9 @@
 package domain
 
 import (
+	"slices"
 	"sort"
+	"strings"
 	"time"
 )
 
@@ -56,10 +58,38 @@ func DefaultSupervisedDeadline(camp *Campaign, from time.Time) Date {
 	return DateOf(from.In(campaignLoc(camp)).AddDate(0, 0, days), campaignLoc(camp))
 }
 
+// recheckStates are the site states that call for periodic re-checks:
+// 停产, 关闭, 取缔. A case's 停产或关闭 uses the same codes.
+var recheckStates = []string{SiteSuspended, SiteClosed, SiteBanned}
+
 // needsRecheck reports whether a site state (or a case's 停产或关闭, which
-// uses the same codes) calls for periodic re-checks: 停产, 关闭, 取缔.
-func needsRecheck(state string) bool {
-	return state == SiteSuspended || state == SiteClosed || state == SiteBanned
+// uses the same codes) calls for periodic re-checks.
+func needsRecheck(state string) bool { return slices.Contains(recheckStates, state) }
+
+// RecheckSiteStates lists the site states that put a site on the re-check
+// schedule (the due list's query narrows by them; RecheckDue decides).
+func RecheckSiteStates() []string { return slices.Clone(recheckStates) }
+
+// RecheckShutdowns lists the case 停产或关闭 decisions that put the case's
+// site on the re-check schedule: those whose code is a re-check state.
+func RecheckShutdowns() []Shutdown {
+	var out []Shutdown
+	for _, s := range recheckStates {
+		if _, ok := ShutdownNames[Shutdown(s)]; ok {
+			out = append(out, Shutdown(s))
+		}
+	}
+	return out
+}
+
+// RecheckState is the state a site is re-checked by: its case's 停产或关闭
+// in the campaign (caseShutdown, "" for no live case) when the case has
+// one, being the more recent word on the site; else the register's state.
+func RecheckState(siteState string, caseShutdown Shutdown) string {
+	if caseShutdown != "" && caseShutdown != ShutdownNone {
+		return string(caseShutdown)
+	}
+	return siteState
 }
 
 // RecheckDue returns when a site in state, last checked at lastCheck, is
@@ -121,6 +151,24 @@ const (
 	RecheckRunning   = "running"    // 死灰复燃: the site produces again
 )
 
+// RecheckInspection is the inspection a re-check with outcome is recorded
+// as: still_shut as 无问题, running (死灰复燃) as 发现问题, with a note that
+// says so followed by the inspector's own.
+func RecheckInspection(outcome, note string) (inspectionOutcome, inspectionNote string, err error) {
+	switch strings.TrimSpace(outcome) {
+	case RecheckStillShut:
+		inspectionOutcome, inspectionNote = OutcomeNoProblem, "复查：仍停产（关闭），无异常"
+	case RecheckRunning:
+		inspectionOutcome, inspectionNote = OutcomeProblem, "复查："+ReopenReasonRecheck
+	default:
+		return "", "", Invalid("outcome", "复查结果应为 still_shut（仍停产/关闭）或 running（死灰复燃）")
+	}
+	if n := strings.TrimSpace(note); n != "" {
+		inspectionNote += "。" + n
+	}
+	return inspectionOutcome, inspectionNote, nil
+}
+
 // RecheckFindsRunning reports whether a re-check outcome means the site is
 // running again: RecheckRunning, or an inspection of the shut site that
 // found a problem (OutcomeProblem).
@@ -135,4 +183,13 @@ func RecheckFindsRunning(outcome string) bool {
 // simply worked on.
 func RecheckPromptsReopen(c *Case, outcome string) bool {
 	return c != nil && c.Status == StatusClosedOut && RecheckFindsRunning(outcome)
+}
+
+// AwaitsRecheckReopen reports whether c is a closed-out case whose site an
+// inspection found running again (发现问题) after its 销号: lastFinding is
+// the latest such finding on the site (zero: none). The case waits for the
+// town officer or district office to reopen it (CaseReopen with
+// ReopenReasonRecheck).
+func AwaitsRecheckReopen(c *Case, lastFinding time.Time) bool {
+	return c != nil && c.Status == StatusClosedOut && c.ClosedAt != nil && lastFinding.After(*c.ClosedAt)
 }

@@ -172,3 +172,79 @@ func TestRecheck_RunningAgainPromptsReopen(t *testing.T) {
 		t.Fatalf("reopen after re-check: %q %v", to, err)
 	}
 }
+
+func TestRecheckState_CaseShutdownIsTheLaterWord(t *testing.T) {
+	for _, tc := range []struct {
+		site     string
+		shutdown Shutdown
+		want     string
+	}{
+		{SiteProducing, "", SiteProducing},
+		{SiteProducing, ShutdownNone, SiteProducing},
+		{SiteClosed, ShutdownNone, SiteClosed},
+		{SiteProducing, ShutdownBanned, SiteBanned},
+		{SiteClosed, ShutdownSuspended, SiteSuspended},
+	} {
+		if got := RecheckState(tc.site, tc.shutdown); got != tc.want {
+			t.Errorf("site %s, case %q: %s, want %s", tc.site, tc.shutdown, got, tc.want)
+		}
+	}
+}
+
+// TestRecheckStatesAndShutdowns: the lists the due list's query narrows by
+// are exactly the states and shutdowns RecheckDue schedules.
+func TestRecheckStatesAndShutdowns(t *testing.T) {
+	for _, s := range []string{SiteProducing, SiteSuspended, SiteClosed, SiteBanned} {
+		_, due := RecheckDue(s, time.Time{}, nil, "2020-06-01")
+		if slices.Contains(RecheckSiteStates(), s) != due {
+			t.Errorf("site state %s: listed %v, scheduled %v", s, !due, due)
+		}
+	}
+	for s := range ShutdownNames {
+		_, due := RecheckDue(RecheckState(SiteProducing, s), time.Time{}, nil, "2020-06-01")
+		if slices.Contains(RecheckShutdowns(), s) != due {
+			t.Errorf("shutdown %s: listed %v, scheduled %v", s, !due, due)
+		}
+	}
+}
+
+func TestRecheckInspection(t *testing.T) {
+	for _, tc := range []struct {
+		outcome, note     string
+		wantOutcome, want string
+		code              string
+	}{
+		{RecheckStillShut, " 大门紧锁 ", OutcomeNoProblem, "复查：仍停产（关闭），无异常。大门紧锁", ""},
+		{" " + RecheckRunning, "", OutcomeProblem, "复查：" + ReopenReasonRecheck, ""},
+		{"maybe", "", "", "", EINVALID},
+	} {
+		o, n, err := RecheckInspection(tc.outcome, tc.note)
+		if o != tc.wantOutcome || n != tc.want || ErrorCode(err) != tc.code {
+			t.Errorf("%q %q: %q %q %v", tc.outcome, tc.note, o, n, err)
+		}
+	}
+}
+
+func TestAwaitsRecheckReopen_FindingAfterCloseout(t *testing.T) {
+	closedAt := time.Date(2020, 10, 14, 9, 0, 0, 0, Shanghai())
+	closed := readyCase(StatusClosedOut, true)
+	closed.ClosedAt = &closedAt
+	reopened := readyCase(StatusRectifying, true)
+	for _, tc := range []struct {
+		name    string
+		c       *Case
+		finding time.Time
+		want    bool
+	}{
+		{"found running after 销号", closed, closedAt.Add(time.Second), true},
+		{"found before 销号", closed, closedAt.Add(-time.Hour), false},
+		{"at the 销号 itself", closed, closedAt, false},
+		{"never found", closed, time.Time{}, false},
+		{"not closed out", reopened, closedAt.Add(time.Hour), false},
+		{"no case", nil, closedAt.Add(time.Hour), false},
+	} {
+		if AwaitsRecheckReopen(tc.c, tc.finding) != tc.want {
+			t.Errorf("%s: %v, want %v", tc.name, !tc.want, tc.want)
+		}
+	}
+}

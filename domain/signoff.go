@@ -66,6 +66,78 @@ func (s SignOff) Verify(c *Case, attachmentSHA256s []string) bool {
 	return s.ContentHash == ContentHash(c, attachmentSHA256s)
 }
 
+// Holds reports whether a signature still holds for the case as stored now
+// with files: one superseded (the case was returned or reopened after it,
+// so its content could change legitimately) is not checked and holds; any
+// other must Verify against the attachments it covered (Digests at its
+// time). False can only come from data changed behind the program's back.
+func (s SignOff) Holds(superseded bool, c *Case, files []SignedFile) bool {
+	return superseded || s.Verify(c, Digests(files, s.At))
+}
+
+// SupersedesSignOffs reports whether action supersedes a case's signatures
+// so far: returning or reopening it, after which its content may change and
+// the old signatures are no longer checked.
+func SupersedesSignOffs(action CaseAction) bool {
+	return action == CaseReturn || action == CaseReopen
+}
+
+// SignedFile is an attachment as a signature sees it: its SHA-256 and when
+// it was uploaded.
+type SignedFile struct {
+	SHA256     string
+	UploadedAt time.Time
+}
+
+// Digests lists the SHA-256s of files; with a non-zero upTo only of those
+// uploaded at or before it: what a signature given then covered, so
+// evidence added later in a review state does not void an earlier one.
+func Digests(files []SignedFile, upTo time.Time) []string {
+	shas := []string{}
+	for _, f := range files {
+		if upTo.IsZero() || !f.UploadedAt.After(upTo) {
+			shas = append(shas, f.SHA256)
+		}
+	}
+	return shas
+}
+
+// CheckContentSeen refuses an action on a case whose content changed since
+// the actor saw it (409): seen is the content hash the sign page showed
+// ("" when none was shown), shas the case's attachments now. Nobody signs
+// what they did not see.
+func CheckContentSeen(seen string, c *Case, shas []string) error {
+	if seen != "" && !strings.EqualFold(strings.TrimSpace(seen), ContentHash(c, shas)) {
+		return &Error{Code: ECONFLICT, Field: "content_hash",
+			Message: "问题内容或材料在您核对之后已有变化，请重新核对后再签字"}
+	}
+	return nil
+}
+
+// MaxBatchApproval is the most cases one batch approval (待我审核 批量通过) signs.
+const MaxBatchApproval = 200
+
+// CheckBatchApproval checks a batch approval of n cases: at least one, at
+// most MaxBatchApproval.
+func CheckBatchApproval(n int) error {
+	if n == 0 {
+		return Invalid("cases", "请选择要审核通过的问题")
+	}
+	if n > MaxBatchApproval {
+		return Invalid("cases", "一次最多审核 %d 个问题", MaxBatchApproval)
+	}
+	return nil
+}
+
+// CheckBatchItem checks one case of a batch approval: the version the actor
+// viewed is required, so only a case as it was viewed is signed.
+func CheckBatchItem(version int64) error {
+	if version <= 0 {
+		return Invalid("version", "请提供查看时的版本号")
+	}
+	return nil
+}
+
 // canonicalCase is what a signature covers: every case field of DESIGN.md
 // §7 except status and version, in that order, plus the attachments. Its
 // JSON must never change shape, or every stored signature would read as a

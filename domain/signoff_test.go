@@ -307,3 +307,78 @@ func TestSignedFields_AreTheDesignsCaseFields(t *testing.T) {
 		t.Fatalf("signed fields %v, want %v", got, want)
 	}
 }
+
+func TestDigests_WhatASignatureCovered(t *testing.T) {
+	t0 := time.Date(2020, 10, 14, 9, 0, 0, 0, Shanghai())
+	files := []SignedFile{{"aa", t0}, {"bb", t0.Add(time.Hour)}, {"cc", t0.Add(2 * time.Hour)}}
+	if got := Digests(files, time.Time{}); !slices.Equal(got, []string{"aa", "bb", "cc"}) {
+		t.Errorf("all: %v", got)
+	}
+	if got := Digests(files, t0.Add(time.Hour)); !slices.Equal(got, []string{"aa", "bb"}) {
+		t.Errorf("up to the second: %v", got)
+	}
+	if got := Digests(nil, t0); got == nil || len(got) != 0 {
+		t.Errorf("none: %#v", got)
+	}
+}
+
+func TestSignOff_Holds(t *testing.T) {
+	c := readyCase(StatusCloseoutRequested, true)
+	t0 := time.Date(2020, 10, 14, 9, 0, 0, 0, Shanghai())
+	files := []SignedFile{{strings.Repeat("a", 64), t0}}
+	s := SignOff{At: t0, ContentHash: ContentHash(c, Digests(files, t0))}
+	if !s.Holds(false, c, files) {
+		t.Fatal("untouched: does not hold")
+	}
+	later := append(files, SignedFile{strings.Repeat("b", 64), t0.Add(time.Hour)})
+	if !s.Holds(false, c, later) {
+		t.Fatal("evidence added after the signature voids it")
+	}
+	altered := c.Clone()
+	altered.FineFen = 100
+	if s.Holds(false, altered, files) {
+		t.Fatal("altered content still holds")
+	}
+	if !s.Holds(true, altered, files) {
+		t.Fatal("a superseded signature is not checked")
+	}
+}
+
+func TestCheckContentSeen(t *testing.T) {
+	c := readyCase(StatusCloseoutRequested, true)
+	h := ContentHash(c, nil)
+	for _, tc := range []struct {
+		seen string
+		ok   bool
+	}{{"", true}, {h, true}, {" " + strings.ToUpper(h) + " ", true}, {strings.Repeat("0", 64), false}} {
+		err := CheckContentSeen(tc.seen, c, nil)
+		if (err == nil) != tc.ok || (err != nil && (ErrorCode(err) != ECONFLICT || ErrorField(err) != "content_hash")) {
+			t.Errorf("seen %q: %v", tc.seen, err)
+		}
+	}
+}
+
+func TestSupersedesSignOffs(t *testing.T) {
+	for _, a := range CaseActions {
+		if SupersedesSignOffs(a) != (a == CaseReturn || a == CaseReopen) {
+			t.Errorf("%s supersedes: %v", a, SupersedesSignOffs(a))
+		}
+	}
+}
+
+func TestCheckBatchApproval(t *testing.T) {
+	for _, tc := range []struct {
+		n  int
+		ok bool
+	}{{0, false}, {1, true}, {MaxBatchApproval, true}, {MaxBatchApproval + 1, false}} {
+		if err := CheckBatchApproval(tc.n); (err == nil) != tc.ok || (err != nil && ErrorField(err) != "cases") {
+			t.Errorf("%d cases: %v", tc.n, err)
+		}
+	}
+	if err := CheckBatchItem(0); ErrorField(err) != "version" {
+		t.Errorf("no version: %v", err)
+	}
+	if err := CheckBatchItem(3); err != nil {
+		t.Errorf("version 3: %v", err)
+	}
+}

@@ -3,21 +3,17 @@ package store
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"time"
 
 	"zhengzhi/domain"
 )
 
-// DelegationInput is a head's delegation of signing (授权签字) to a named
-// officer of the same unit for a period.
-type DelegationInput struct {
-	DelegateUserID int64     `json:"delegate_user_id"`
-	From           time.Time `json:"from"`  // zero: now
-	Until          time.Time `json:"until"` // required
-	Reason         string    `json:"reason"`
-}
+// Persistence of delegations (授权签字). Who may delegate to whom, for how
+// long, and which delegation is in force is domain/delegation.go's.
 
-const delegationCols = `id, head_user_id, head_name, delegate_user_id, delegate_name, org_id, role, from_at, until_at, reason, revoked_at`
+const delegationCols = `x.id, x.head_user_id, x.head_name, x.delegate_user_id, x.delegate_name, x.org_id, x.role,
+	x.from_at, x.until_at, x.reason, x.revoked_at`
 
 func scanDelegation(r scanner) (*domain.Delegation, error) {
 	var x domain.Delegation
@@ -28,134 +24,66 @@ func scanDelegation(r scanner) (*domain.Delegation, error) {
 	return &x, err
 }
 
-// CreateDelegation records a head's delegation (domain.Delegation.Validate
-// says who may delegate to whom and for how long). A delegate holds at most
-// one delegation at a time: one overlapping an unrevoked one of theirs is
-// refused (409), so a signature names exactly one head.
-func (d *DB) CreateDelegation(ctx context.Context, head *domain.Actor, in DelegationInput) (*domain.Delegation, error) {
-	if err := domain.Authorize(head, domain.ActDelegate, nil, ""); err != nil {
-		return nil, err
-	}
-	var delegate *domain.Actor
-	if in.DelegateUserID != 0 {
-		var err error
-		if delegate, err = d.actor(ctx, in.DelegateUserID); err != nil && domain.ErrorCode(err) == domain.EINTERNAL {
-			return nil, err
-		}
-	}
-	x := &domain.Delegation{From: in.From.UTC().Truncate(time.Microsecond), Until: in.Until.UTC().Truncate(time.Microsecond), Reason: in.Reason}
-	err := d.write(ctx, head, func(tx *Tx) error {
-		if x.From.IsZero() {
-			x.From = tx.now
-		}
-		if err := x.Validate(head, delegate, tx.now); err != nil {
-			return err
-		}
-		var n int
-		if err := tx.queryRow(`SELECT COUNT(*) FROM delegations WHERE delegate_user_id = $1 AND revoked_at IS NULL
-			AND from_at < $2 AND until_at > $3`, x.DelegateUserID, ts(x.Until), ts(x.From)).Scan(&n); err != nil {
-			return fmt.Errorf("overlapping delegations: %w", err)
-		}
-		if n > 0 {
-			return &domain.Error{Code: domain.ECONFLICT, Field: "delegate_user_id",
-				Message: fmt.Sprintf("%s 在这段时间已有授权，请先撤销原授权", x.DelegateName)}
-		}
-		id, err := tx.insert(`INSERT INTO delegations (head_user_id, head_name, delegate_user_id, delegate_name, org_id, role,
-			from_at, until_at, reason, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
-			x.HeadUserID, x.HeadName, x.DelegateUserID, x.DelegateName, x.OrgID, string(x.Role),
-			ts(x.From), ts(x.Until), x.Reason, ts(tx.now))
-		if err != nil {
-			return fmt.Errorf("insert delegation: %w", err)
-		}
-		x.ID = id
-		return tx.audit("create", "delegation", id, nil, x)
-	})
+// InsertDelegation stores a delegation, created at tx.Now(), and sets its ID.
+func (tx *Tx) InsertDelegation(x *domain.Delegation) error {
+	id, err := tx.insert(`INSERT INTO delegations (head_user_id, head_name, delegate_user_id, delegate_name, org_id, role,
+		from_at, until_at, reason, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
+		x.HeadUserID, x.HeadName, x.DelegateUserID, x.DelegateName, x.OrgID, string(x.Role),
+		ts(x.From), ts(x.Until), x.Reason, ts(tx.now))
 	if err != nil {
-		return nil, err
+		return fmt.Errorf("insert delegation: %w", err)
+	}
+	x.ID = id
+	return nil
+}
+
+// UpdateDelegationRevokedAt records that delegation id was revoked at at.
+func (tx *Tx) UpdateDelegationRevokedAt(id int64, at time.Time) error {
+	if _, err := tx.exec(`UPDATE delegations SET revoked_at = $1 WHERE id = $2`, ts(at), id); err != nil {
+		return fmt.Errorf("revoke delegation %d: %w", id, err)
+	}
+	return nil
+}
+
+// Delegation loads one delegation.
+func (r Reader) Delegation(id int64) (*domain.Delegation, error) {
+	x, err := scanDelegation(r.q.QueryRowContext(r.ctx, `SELECT `+delegationCols+` FROM delegations x WHERE x.id = $1`, id))
+	if err != nil {
+		return nil, noRows(err, "delegation", id)
 	}
 	return x, nil
 }
 
-// RevokeDelegation ends a delegation now: by its head, or by an admin.
-// Revoking one that has ended already changes nothing.
-func (d *DB) RevokeDelegation(ctx context.Context, a *domain.Actor, id int64) (*domain.Delegation, error) {
-	if a == nil {
-		return nil, &domain.Error{Code: domain.EUNAUTHORIZED, Message: "请先登录"}
-	}
-	var out *domain.Delegation
-	err := d.write(ctx, a, func(tx *Tx) error {
-		x, err := scanDelegation(tx.queryRow(`SELECT `+delegationCols+` FROM delegations WHERE id = $1`, id))
-		if err != nil {
-			return notFound(err, "授权")
-		}
-		if x.HeadUserID != a.User.ID && x.DelegateUserID != a.User.ID && a.User.Role != domain.RoleAdmin {
-			return domain.NotFound("授权")
-		}
-		if x.HeadUserID != a.User.ID && a.User.Role != domain.RoleAdmin {
-			return domain.Forbidden()
-		}
-		out = x
-		if x.RevokedAt != nil || !tx.now.Before(x.Until) {
-			return nil
-		}
-		after := *x
-		now := tx.now
-		after.RevokedAt = &now
-		if _, err := tx.exec(`UPDATE delegations SET revoked_at = $1 WHERE id = $2`, ts(now), id); err != nil {
-			return fmt.Errorf("revoke delegation %d: %w", id, err)
-		}
-		out = &after
-		return tx.audit("revoke", "delegation", id, x, after)
-	})
-	return out, err
+// DelegationFilter selects delegations; a zero field is no criterion.
+type DelegationFilter struct {
+	DelegateUserID int64     // held by this user
+	PartyUserID    int64     // given or held by this user
+	ScopePath      string    // given by a head of a unit under this path
+	EndsAfter      time.Time // ending (until) later than this
 }
 
-// ActiveDelegation returns the delegation userID holds as a delegate in
-// force at now (domain.Delegation.ActiveAt), or nil. ApplyCaseAction and
-// the weekly report's submission use it to let a delegate act with the
-// head's role (domain.EffectiveRole).
-func (d *DB) ActiveDelegation(ctx context.Context, userID int64, now time.Time) (*domain.Delegation, error) {
-	return activeDelegation(ctx, d.db, userID, now)
-}
-
-func activeDelegation(ctx context.Context, q querier, userID int64, now time.Time) (*domain.Delegation, error) {
-	if userID == 0 {
-		return nil, nil
+// Delegations lists the delegations matching f, newest first.
+func (r Reader) Delegations(f DelegationFilter) ([]*domain.Delegation, error) {
+	q := `SELECT ` + delegationCols + ` FROM delegations x JOIN org_units o ON o.id = x.org_id WHERE 1 = 1`
+	var args []any
+	arg := func(v any) string {
+		args = append(args, v)
+		return "$" + strconv.Itoa(len(args))
 	}
-	rows, err := q.QueryContext(ctx, `SELECT `+delegationCols+` FROM delegations
-		WHERE delegate_user_id = $1 AND until_at > $2 ORDER BY id DESC`, userID, ts(now))
-	if err != nil {
-		return nil, fmt.Errorf("delegations of user %d: %w", userID, err)
+	if f.DelegateUserID != 0 {
+		q += ` AND x.delegate_user_id = ` + arg(f.DelegateUserID)
 	}
-	defer rows.Close()
-	for rows.Next() {
-		x, err := scanDelegation(rows)
-		if err != nil {
-			return nil, err
-		}
-		if x.ActiveAt(now) {
-			return x, nil
-		}
+	if f.PartyUserID != 0 {
+		p := arg(f.PartyUserID)
+		q += ` AND (x.head_user_id = ` + p + ` OR x.delegate_user_id = ` + p + `)`
 	}
-	return nil, rows.Err()
-}
-
-// Delegations lists the delegations the actor gave or holds, newest first;
-// the district office, the discipline commission and the admin see every
-// delegation in their scope.
-func (d *DB) Delegations(ctx context.Context, a *domain.Actor) ([]*domain.Delegation, error) {
-	if err := domain.Authorize(a, domain.ActRead, nil, ""); err != nil {
-		return nil, err
+	if f.ScopePath != "" {
+		q += ` AND o.path LIKE ` + arg(f.ScopePath+"%")
 	}
-	q := `SELECT ` + delegationCols + ` FROM delegations WHERE head_user_id = $1 OR delegate_user_id = $1 ORDER BY id DESC`
-	args := []any{a.User.ID}
-	switch a.User.Role {
-	case domain.RoleDistrictOffice, domain.RoleDiscipline, domain.RoleAdmin:
-		q = `SELECT x.id, x.head_user_id, x.head_name, x.delegate_user_id, x.delegate_name, x.org_id, x.role, x.from_at, x.until_at,
-			x.reason, x.revoked_at FROM delegations x JOIN org_units o ON o.id = x.org_id WHERE o.path LIKE $1 ORDER BY x.id DESC`
-		args = []any{a.Scope.Path + "%"}
+	if !f.EndsAfter.IsZero() {
+		q += ` AND x.until_at > ` + arg(ts(f.EndsAfter))
 	}
-	rows, err := d.db.QueryContext(ctx, q, args...)
+	rows, err := r.q.QueryContext(r.ctx, q+` ORDER BY x.id DESC`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("list delegations: %w", err)
 	}
@@ -164,51 +92,82 @@ func (d *DB) Delegations(ctx context.Context, a *domain.Actor) ([]*domain.Delega
 	for rows.Next() {
 		x, err := scanDelegation(rows)
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("list delegations: %w", err)
 		}
 		out = append(out, x)
 	}
 	return out, rows.Err()
 }
 
-// DelegateCandidates lists the users a head may delegate to: the active
-// officers of the head's unit with the delegate role (domain.Delegation.Validate
-// has the final word).
-func (d *DB) DelegateCandidates(ctx context.Context, head *domain.Actor) ([]*domain.User, error) {
-	if err := domain.Authorize(head, domain.ActDelegate, nil, ""); err != nil {
-		return nil, err
+// activeDelegation is Reader.ActiveDelegation: the delegations userID holds
+// that have not ended by now, and of them the one the domain finds in force.
+func activeDelegation(ctx context.Context, q querier, userID int64, now time.Time) (*domain.Delegation, error) {
+	if userID == 0 {
+		return nil, nil
 	}
-	rows, err := d.db.QueryContext(ctx, `SELECT u.id FROM users u JOIN org_units o ON o.id = u.org_id
-		WHERE u.active AND u.role IN ($1, $2) AND o.path LIKE $3 AND u.id <> $4 ORDER BY u.id`,
-		string(domain.RoleTownOfficer), string(domain.RoleGrid), head.Org.Path+"%", head.User.ID)
+	held, err := Reader{ctx: ctx, q: q}.Delegations(DelegationFilter{DelegateUserID: userID, EndsAfter: now})
 	if err != nil {
-		return nil, fmt.Errorf("delegate candidates: %w", err)
-	}
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	out := []*domain.User{}
-	probe := domain.Delegation{From: d.clock.Now(), Until: d.clock.Now().Add(time.Hour)}
-	for _, id := range ids {
-		cand, err := d.actor(ctx, id)
-		if err != nil {
-			continue // deactivated meanwhile
-		}
-		p := probe
-		if p.Validate(head, cand, d.clock.Now()) == nil {
-			u := cand.User
-			out = append(out, &u)
-		}
+	return domain.DelegationInForce(held, now), nil
+}
+
+// DelegationUserFilter selects users for a delegation: one by ID, or the
+// active users of a role under a unit's path but one; a zero field is no
+// criterion.
+type DelegationUserFilter struct {
+	ID         int64
+	Role       domain.Role
+	ScopePath  string // placed at a unit under this path
+	ExceptID   int64
+	ActiveOnly bool
+}
+
+// DelegationUsers lists the users matching f in id order.
+func (r Reader) DelegationUsers(f DelegationUserFilter) ([]*domain.User, error) {
+	q := `SELECT u.id, u.username, u.display_name, u.role, u.org_id, u.active, u.version
+		FROM users u JOIN org_units o ON o.id = u.org_id WHERE 1 = 1`
+	var args []any
+	arg := func(v any) string {
+		args = append(args, v)
+		return "$" + strconv.Itoa(len(args))
 	}
-	return out, nil
+	if f.ID != 0 {
+		q += ` AND u.id = ` + arg(f.ID)
+	}
+	if f.Role != "" {
+		q += ` AND u.role = ` + arg(string(f.Role))
+	}
+	if f.ScopePath != "" {
+		q += ` AND o.path LIKE ` + arg(f.ScopePath+"%")
+	}
+	if f.ExceptID != 0 {
+		q += ` AND u.id <> ` + arg(f.ExceptID)
+	}
+	if f.ActiveOnly {
+		q += ` AND u.active`
+	}
+	rows, err := r.q.QueryContext(r.ctx, q+` ORDER BY u.id`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("delegation users: %w", err)
+	}
+	defer rows.Close()
+	out := []*domain.User{}
+	for rows.Next() {
+		var u domain.User
+		var role string
+		if err := rows.Scan(&u.ID, &u.Username, &u.DisplayName, &role, &u.OrgID, &u.Active, &u.Version); err != nil {
+			return nil, fmt.Errorf("delegation users: %w", err)
+		}
+		u.Role = domain.Role(role)
+		out = append(out, &u)
+	}
+	return out, rows.Err()
+}
+
+// ActiveDelegation is Reader.ActiveDelegation over the database. Only the
+// weekly report's submission (report.go) still calls it from the store;
+// it goes when that use case moves to app.
+func (d *DB) ActiveDelegation(ctx context.Context, userID int64, now time.Time) (*domain.Delegation, error) {
+	return activeDelegation(ctx, d.db, userID, now)
 }

@@ -1,150 +1,147 @@
 package store
 
 import (
-	"context"
 	"fmt"
+	"strconv"
 	"strings"
+	"time"
 
 	"zhengzhi/domain"
 )
 
-// Re-checks of shut sites (DESIGN.md §2): a site that is 停产, 关闭 or 取缔 —
-// by its register state, or by its case's 停产或关闭 in the campaign — is
-// visited again every RecheckDays (default 30). A re-check is an
-// inspection of the site in the campaign; the latest inspection is the
-// last check.
+// Persistence behind the re-checks of shut sites (DESIGN.md §2): the sites
+// the due list considers, with their last inspection, and the closed-out
+// cases whose site was found running again. Which are due and which wait
+// for a reopen is domain/schedule.go's (RecheckDue, AwaitsRecheckReopen).
 
-// RecheckRow is one site of the due list, with its case's number and status.
-type RecheckRow struct {
-	domain.RecheckItem
-	ProblemNo  string            `json:"problem_no,omitempty"`
-	CaseStatus domain.CaseStatus `json:"case_status,omitempty"`
-	Place      string            `json:"place"`
+// RecheckFilter selects the sites of the re-check due list's query: placed
+// under ScopePath, shut by their register state (one of States) or by their
+// case of the campaign (a Shutdown among Shutdowns); a case in IgnoreStatus
+// (voided) is no case.
+type RecheckFilter struct {
+	ScopePath    string
+	CampaignID   int64
+	States       []string
+	Shutdowns    []domain.Shutdown
+	IgnoreStatus domain.CaseStatus
 }
 
-// DueRechecks lists the shut sites in the actor's scope whose re-check is
-// due today or earlier (domain.DueRechecks), most overdue first.
-// campaignID 0 means the active campaign.
-func (d *DB) DueRechecks(ctx context.Context, a *domain.Actor, campaignID int64) ([]RecheckRow, error) {
-	if err := domain.Authorize(a, domain.ActRead, nil, ""); err != nil {
-		return nil, err
+// RecheckSite is one site the due list considers, with its case of the
+// campaign (if any) and its latest inspection in the campaign (zero: none).
+type RecheckSite struct {
+	SiteID     int64
+	SiteName   string
+	State      string
+	CaseID     *int64
+	Shutdown   domain.Shutdown   // "" without a case
+	ProblemNo  string            // "" without a case
+	CaseStatus domain.CaseStatus // "" without a case
+	Place      string            // the name of the site's village, else town
+	LastCheck  time.Time
+}
+
+// RecheckSites lists the sites matching f in id order.
+func (r Reader) RecheckSites(f RecheckFilter) ([]RecheckSite, error) {
+	args := []any{f.CampaignID, f.IgnoreStatus, f.ScopePath + "%"}
+	in := func(vals []string) string {
+		marks := make([]string, len(vals))
+		for i, v := range vals {
+			args = append(args, v)
+			marks[i] = "$" + strconv.Itoa(len(args))
+		}
+		return strings.Join(marks, ", ")
 	}
-	camp, err := d.ResolveCampaign(ctx, campaignID)
-	if err != nil {
-		return nil, err
+	var shut []string
+	if len(f.States) > 0 {
+		shut = append(shut, `s.state IN (`+in(f.States)+`)`)
 	}
-	rows, err := d.db.QueryContext(ctx, `SELECT s.id, s.name, s.state, c.id, COALESCE(c.shutdown, ''), COALESCE(c.problem_no, ''),
-			COALESCE(c.status, ''), p.name,
+	if len(f.Shutdowns) > 0 {
+		codes := make([]string, len(f.Shutdowns))
+		for i, s := range f.Shutdowns {
+			codes[i] = string(s)
+		}
+		shut = append(shut, `c.shutdown IN (`+in(codes)+`)`)
+	}
+	if len(shut) == 0 {
+		return []RecheckSite{}, nil
+	}
+	rows, err := r.q.QueryContext(r.ctx, `SELECT s.id, s.name, s.state, c.id, c.shutdown, c.problem_no, c.status, p.name,
 			(SELECT MAX(i.inspected_at) FROM inspections i WHERE i.site_id = s.id AND i.campaign_id = $1)
 		FROM sites s JOIN org_units p ON p.id = COALESCE(s.village_id, s.org_id)
 		LEFT JOIN cases c ON c.site_id = s.id AND c.campaign_id = $1 AND c.status <> $2
-		WHERE p.path LIKE $3 AND (s.state IN ($4, $5, $6) OR c.shutdown IN ($4, $5, $6))
-		ORDER BY s.id`,
-		camp.ID, domain.StatusVoided, a.Scope.Path+"%", domain.SiteSuspended, domain.SiteClosed, domain.SiteBanned)
+		WHERE p.path LIKE $3 AND (`+strings.Join(shut, " OR ")+`)
+		ORDER BY s.id`, args...)
 	if err != nil {
-		return nil, fmt.Errorf("re-check list: %w", err)
+		return nil, fmt.Errorf("re-check sites: %w", err)
 	}
 	defer rows.Close()
-	var items []domain.RecheckItem
-	extra := map[int64]RecheckRow{}
+	out := []RecheckSite{}
 	for rows.Next() {
-		var it domain.RecheckItem
-		var r RecheckRow
-		var shutdown string
-		if err := rows.Scan(&it.SiteID, &it.SiteName, &it.State, &it.CaseID, &shutdown, &r.ProblemNo, &r.CaseStatus, &r.Place,
-			timeScan{&it.LastCheck}); err != nil {
-			return nil, err
+		var x RecheckSite
+		var shutdown, problemNo, status *string
+		if err := rows.Scan(&x.SiteID, &x.SiteName, &x.State, &x.CaseID, &shutdown, &problemNo, &status, &x.Place,
+			timeScan{&x.LastCheck}); err != nil {
+			return nil, fmt.Errorf("re-check sites: %w", err)
 		}
-		// The case's 停产或关闭 is the more recent word on a site it covers.
-		if shutdown != "" && shutdown != string(domain.ShutdownNone) {
-			it.State = shutdown
+		if shutdown != nil {
+			x.Shutdown = domain.Shutdown(*shutdown)
 		}
-		items = append(items, it)
-		extra[it.SiteID] = r
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	today := domain.DateOf(d.clock.Now(), d.zone)
-	out := []RecheckRow{}
-	for _, it := range domain.DueRechecks(items, camp, today) {
-		r := extra[it.SiteID]
-		r.RecheckItem = it
-		out = append(out, r)
-	}
-	return out, nil
-}
-
-// RecheckResult is a recorded re-check: the inspection, the site's case in
-// the campaign (if any), and whether the town officer or district office
-// should reopen it (the site runs again and the case is closed out).
-type RecheckResult struct {
-	Inspection   *domain.Inspection `json:"inspection"`
-	Case         *domain.Case       `json:"case,omitempty"`
-	PromptReopen bool               `json:"prompt_reopen"`
-}
-
-// RecordRecheck records a re-check of a site in the active campaign as an
-// inspection: still_shut as 无问题, running (死灰复燃) as 发现问题. It does
-// not reopen the case itself: the prompt leads the town officer or
-// district office to ApplyCaseAction(reopen, domain.ReopenReasonRecheck).
-func (d *DB) RecordRecheck(ctx context.Context, a *domain.Actor, siteID int64, outcome, note string) (*RecheckResult, error) {
-	var inspOutcome, prefix string
-	switch strings.TrimSpace(outcome) {
-	case domain.RecheckStillShut:
-		inspOutcome, prefix = domain.OutcomeNoProblem, "复查：仍停产（关闭），无异常"
-	case domain.RecheckRunning:
-		inspOutcome, prefix = domain.OutcomeProblem, "复查："+domain.ReopenReasonRecheck
-	default:
-		return nil, domain.Invalid("outcome", "复查结果应为 still_shut（仍停产/关闭）或 running（死灰复燃）")
-	}
-	if n := strings.TrimSpace(note); n != "" {
-		prefix += "。" + n
-	}
-	x, err := d.CreateInspection(ctx, a, InspectionInput{SiteID: siteID, Outcome: inspOutcome, Note: prefix})
-	if err != nil {
-		return nil, err
-	}
-	res := &RecheckResult{Inspection: x}
-	cs, _, err := d.Cases(ctx, a, CaseFilter{CampaignID: x.CampaignID, SiteID: siteID})
-	if err != nil {
-		return nil, err
-	}
-	for _, c := range cs {
-		if c.Status != domain.StatusVoided {
-			res.Case = c
+		if problemNo != nil {
+			x.ProblemNo = *problemNo
 		}
-	}
-	res.PromptReopen = domain.RecheckPromptsReopen(res.Case, outcome)
-	return res, nil
-}
-
-// RecheckPrompts lists the closed-out cases in the actor's scope whose site
-// a later inspection found running again (死灰复燃): each waits for the
-// town officer or district office to reopen it (ApplyCaseAction, reopen,
-// domain.ReopenReasonRecheck). campaignID 0 means the active campaign.
-func (d *DB) RecheckPrompts(ctx context.Context, a *domain.Actor, campaignID int64) ([]*domain.Case, error) {
-	if err := domain.Authorize(a, domain.ActRead, nil, ""); err != nil {
-		return nil, err
-	}
-	camp, err := d.ResolveCampaign(ctx, campaignID)
-	if err != nil {
-		return nil, err
-	}
-	rows, err := d.db.QueryContext(ctx, `SELECT `+caseCols+caseFrom+` WHERE p.path LIKE $1 AND c.campaign_id = $2 AND c.status = $3
-		AND EXISTS (SELECT 1 FROM inspections i WHERE i.site_id = c.site_id AND i.outcome = $4 AND i.inspected_at > c.closed_at)
-		ORDER BY c.problem_no`, a.Scope.Path+"%", camp.ID, domain.StatusClosedOut, domain.OutcomeProblem)
-	if err != nil {
-		return nil, fmt.Errorf("re-check prompts: %w", err)
-	}
-	defer rows.Close()
-	out := []*domain.Case{}
-	for rows.Next() {
-		c, _, err := scanCase(rows)
-		if err != nil {
-			return nil, err
+		if status != nil {
+			x.CaseStatus = domain.CaseStatus(*status)
 		}
-		out = append(out, c)
+		out = append(out, x)
 	}
 	return out, rows.Err()
+}
+
+// ReopenPromptFilter selects the cases of the reopen prompts' query: of
+// CampaignID, placed under ScopePath, in Status (closed out), whose site has
+// an inspection with FindingOutcome (a problem) after the case's 销号 time.
+type ReopenPromptFilter struct {
+	ScopePath      string
+	CampaignID     int64
+	Status         domain.CaseStatus
+	FindingOutcome string
+}
+
+// ReopenPrompt is a case of the reopen prompts' query with the latest
+// finding on its site.
+type ReopenPrompt struct {
+	CaseID      int64
+	LastFinding time.Time
+}
+
+// ReopenPrompts lists the cases matching f by 问题编号.
+func (r Reader) ReopenPrompts(f ReopenPromptFilter) ([]ReopenPrompt, error) {
+	rows, err := r.q.QueryContext(r.ctx, `SELECT c.id,
+			(SELECT MAX(i.inspected_at) FROM inspections i WHERE i.site_id = c.site_id AND i.outcome = $4)
+		FROM cases c JOIN org_units p ON p.id = COALESCE(c.village_id, c.org_id)
+		WHERE p.path LIKE $1 AND c.campaign_id = $2 AND c.status = $3
+		AND EXISTS (SELECT 1 FROM inspections i WHERE i.site_id = c.site_id AND i.outcome = $4 AND i.inspected_at > c.closed_at)
+		ORDER BY c.problem_no`, f.ScopePath+"%", f.CampaignID, f.Status, f.FindingOutcome)
+	if err != nil {
+		return nil, fmt.Errorf("reopen prompts: %w", err)
+	}
+	defer rows.Close()
+	out := []ReopenPrompt{}
+	for rows.Next() {
+		var x ReopenPrompt
+		if err := rows.Scan(&x.CaseID, timeScan{&x.LastFinding}); err != nil {
+			return nil, fmt.Errorf("reopen prompts: %w", err)
+		}
+		out = append(out, x)
+	}
+	return out, rows.Err()
+}
+
+// SiteCases lists the ids of a site's cases in a campaign, oldest first.
+func (r Reader) SiteCases(campaignID, siteID int64) ([]int64, error) {
+	ids, err := r.idColumn(`SELECT id FROM cases WHERE campaign_id = $1 AND site_id = $2 ORDER BY id`, campaignID, siteID)
+	if err != nil {
+		return nil, fmt.Errorf("cases of site %d: %w", siteID, err)
+	}
+	return ids, nil
 }

@@ -11,6 +11,7 @@ import (
 	"sync"
 	"testing"
 
+	"zhengzhi/app"
 	"zhengzhi/domain"
 	"zhengzhi/store"
 	"zhengzhi/store/storetest"
@@ -47,7 +48,7 @@ func (e *testEnv) mustAct(user string, id int64, action, reason string) domain.C
 
 func (e *testEnv) inboxIDs(user string) []int64 {
 	e.t.Helper()
-	var l listResult[store.InboxItem]
+	var l listResult[app.InboxItem]
 	e.do(user, "GET", "/api/v1/inbox", nil).want(http.StatusOK).decode(&l)
 	var ids []int64
 	for _, it := range l.Items {
@@ -281,7 +282,7 @@ func TestAPI_SignOffs_TamperAndBatchApproval(t *testing.T) {
 		a, b := e.readyCase("批量甲", true), e.readyCase("批量乙", true)
 		e.mustAct("wx_grid", a.ID, "request_closeout", "")
 		e.mustAct("wx_grid", b.ID, "request_closeout", "")
-		var l listResult[store.InboxItem]
+		var l listResult[app.InboxItem]
 		e.do("wx_vhead", "GET", "/api/v1/inbox", nil).want(http.StatusOK).decode(&l)
 		if l.Total != 2 {
 			t.Fatalf("inbox %+v", l)
@@ -292,7 +293,7 @@ func TestAPI_SignOffs_TamperAndBatchApproval(t *testing.T) {
 		}
 		items[1]["content_hash"] = strings.Repeat("0", 64) // not what the case holds now
 		var res struct {
-			Results []store.ApproveResult `json:"results"`
+			Results []app.ApproveResult `json:"results"`
 		}
 		e.do("wx_vhead", "POST", "/api/v1/inbox/approve", map[string]any{"cases": items}).want(http.StatusOK).decode(&res)
 		if len(res.Results) != 2 || !res.Results[0].OK || res.Results[1].OK || res.Results[1].Field != "content_hash" {
@@ -391,14 +392,14 @@ func TestAPI_Recheck_ReopensCase(t *testing.T) {
 	// Due 30 days after the last check (the inspection at registration);
 	// still within the API tokens' 30 days.
 	e.clock.T = mustTime("2020-11-11T09:00:00+08:00")
-	var due listResult[store.RecheckRow]
+	var due listResult[app.RecheckRow]
 	e.do("wx_grid", "GET", "/api/v1/rechecks", nil).want(http.StatusOK).decode(&due)
 	if due.Total != 1 || due.Items[0].SiteID != c.SiteID {
 		t.Fatalf("due %+v", due)
 	}
 	e.do("wx_grid", "POST", "/api/v1/sites/"+fmtInt(c.SiteID)+"/rechecks", map[string]any{"outcome": "nope"}).wantError(http.StatusBadRequest, "outcome")
 	e.do("yh_grid", "POST", "/api/v1/sites/"+fmtInt(c.SiteID)+"/rechecks", map[string]any{"outcome": "running"}).want(http.StatusNotFound)
-	var res store.RecheckResult
+	var res app.RecheckResult
 	e.do("wx_grid", "POST", "/api/v1/sites/"+fmtInt(c.SiteID)+"/rechecks", map[string]any{"outcome": "running", "note": "夜间生产"}).want(http.StatusCreated).decode(&res)
 	if !res.PromptReopen || res.Case == nil || res.Case.ID != c.ID {
 		t.Fatalf("recheck %+v", res)

@@ -50,14 +50,9 @@ type closeoutView struct {
 	ReopenReason      string
 }
 
-// NeedsReason reports whether an action's form asks for a reason.
-func (v *closeoutView) NeedsReason(action domain.CaseAction) bool {
-	switch action {
-	case domain.CaseReturn, domain.CaseReopen, domain.CaseVoid, domain.CaseTransfer:
-		return true
-	}
-	return false
-}
+// NeedsReason reports whether an action's form asks for a reason: the
+// transition table's (domain.NeedsReason).
+func (v *closeoutView) NeedsReason(action domain.CaseAction) bool { return domain.NeedsReason(action) }
 
 // closeoutExtras builds the case page's closed-loop block: the actions the
 // actor may take now, the signatures checked against the content, and the

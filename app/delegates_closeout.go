@@ -27,7 +27,7 @@ func (s *App) ApproveMany(ctx context.Context, a *domain.Actor, items []ApproveI
 	return s.db.ApproveMany(ctx, a, items)
 }
 
-func (s *App) CaseContent(ctx context.Context, a *domain.Actor, caseID int64) (*domain.Case, []*Attachment, string, error) {
+func (s *App) CaseContent(ctx context.Context, a *domain.Actor, caseID int64) (*domain.Case, []*domain.Attachment, string, error) {
 	return s.db.CaseContent(ctx, a, caseID)
 }
 

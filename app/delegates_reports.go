@@ -5,8 +5,8 @@ package app
 
 import (
 	"context"
+	"io"
 	"iter"
-	"os"
 	"time"
 
 	"zhengzhi/domain"
@@ -45,7 +45,7 @@ func (s *App) MoveDeadline(ctx context.Context, a *domain.Actor, campaignID int6
 	return s.db.MoveDeadline(ctx, a, campaignID, o)
 }
 
-func (s *App) OpenFinalSummary(ctx context.Context, a *domain.Actor, id int64) (*FinalSummary, *os.File, error) {
+func (s *App) OpenFinalSummary(ctx context.Context, a *domain.Actor, id int64) (*FinalSummary, io.ReadSeekCloser, error) {
 	return s.db.OpenFinalSummary(ctx, a, id)
 }
 

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"zhengzhi/app"
 	"zhengzhi/domain"
 	"zhengzhi/store"
 	"zhengzhi/store/storetest"
@@ -304,11 +305,11 @@ func TestCaseAction_TransferMovesScope(t *testing.T) {
 		if _, err := f.db.Case(ctx, f.as["yh_officer"], c.ID); err != nil {
 			t.Fatalf("new town cannot see it: %v", err)
 		}
-		site, err := f.db.Site(ctx, f.as["yh_grid"], c.SiteID)
+		site, err := f.app().Site(ctx, f.as["yh_grid"], c.SiteID)
 		if err != nil || site.OrgID != yh.ID {
 			t.Fatalf("site did not move: %+v %v", site, err)
 		}
-		_, err = f.db.Site(ctx, f.as["wx_grid"], c.SiteID)
+		_, err = f.app().Site(ctx, f.as["wx_grid"], c.SiteID)
 		wantCode(t, err, domain.ENOTFOUND)
 		// The new town carries on: its grid worker requests 销号.
 		if got = f.caseAct(t, "yh_grid", c.ID, domain.CaseRequestCloseout, ""); got.Status != domain.StatusCloseoutRequested {
@@ -379,7 +380,7 @@ func TestSignOffs_CatchContentAlteredBehindTheProgramsBack(t *testing.T) {
 		// Evidence a reviewer asked for, added in a review state, does not
 		// void the signature given before it.
 		f.clock.T = campaignNow.Add(time.Hour)
-		if _, err := f.db.SaveAttachment(ctx, f.as["wx_grid"], c.ID, store.AttachmentInput{Kind: store.AttachDonePhoto,
+		if _, err := f.app().SaveAttachment(ctx, f.as["wx_grid"], c.ID, app.AttachmentInput{Kind: domain.AttachDonePhoto,
 			Filename: "done.jpg", Reader: strings.NewReader("\xff\xd8\xff\xe0 done photo")}); err != nil {
 			t.Fatal(err)
 		}

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"zhengzhi/app"
 	"zhengzhi/domain"
 	"zhengzhi/store"
 	"zhengzhi/store/storetest"
@@ -97,12 +98,12 @@ func TestSummary_HandComputedFiguresToTheFen(t *testing.T) {
 		d := newCase("丁化工")
 		d.OrgID, d.Category, d.FineFen, d.DisciplinedPersons, d.CaseFiled = f.orgs["永红街道"].ID, domain.CatStopped, 300000, 4, true
 		f.mustCase(t, "district", d)
-		site, err := f.db.CreateSite(ctx, f.as["yh_officer"], store.SiteInput{Name: "永红无问题厂", TargetType: domain.TargetStopped, Address: "某路"})
+		site, err := f.app().CreateSite(ctx, f.as["yh_officer"], app.SiteInput{Name: "永红无问题厂", TargetType: domain.TargetStopped, Address: "某路"})
 		if err != nil {
 			t.Fatal(err)
 		}
 		for range 2 {
-			if _, err := f.db.CreateInspection(ctx, f.as["yh_officer"], store.InspectionInput{SiteID: site.ID, Outcome: domain.OutcomeNoProblem}); err != nil {
+			if _, err := f.app().CreateInspection(ctx, f.as["yh_officer"], app.InspectionInput{SiteID: site.ID, Outcome: domain.OutcomeNoProblem}); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -199,13 +200,13 @@ func TestSummary_MatchesIndependentComputation(t *testing.T) {
 			if i%2 == 0 {
 				tt = domain.TargetStopped
 			}
-			s, err := f.db.CreateSite(ctx, f.as["district"], store.SiteInput{OrgID: f.orgs[towns[i%len(towns)]].ID,
+			s, err := f.app().CreateSite(ctx, f.as["district"], app.SiteInput{OrgID: f.orgs[towns[i%len(towns)]].ID,
 				Name: "排查场所" + itoa(int64(i)), TargetType: tt, Address: "某地"})
 			if err != nil {
 				t.Fatal(err)
 			}
 			for range 1 + i%2 {
-				if _, err := f.db.CreateInspection(ctx, f.as["district"], store.InspectionInput{SiteID: s.ID, Outcome: domain.OutcomeNoProblem}); err != nil {
+				if _, err := f.app().CreateInspection(ctx, f.as["district"], app.InspectionInput{SiteID: s.ID, Outcome: domain.OutcomeNoProblem}); err != nil {
 					t.Fatal(err)
 				}
 			}
@@ -263,7 +264,7 @@ func TestSummary_MatchesIndependentComputation(t *testing.T) {
 			r.DetainedPersons += c.DetainedPersons
 			r.DisciplinedPersons += c.DisciplinedPersons
 		}
-		sites, _, err := f.db.Sites(ctx, f.as["district"], store.SiteFilter{})
+		sites, _, err := f.app().Sites(ctx, f.as["district"], app.SiteFilter{})
 		if err != nil {
 			t.Fatal(err)
 		}

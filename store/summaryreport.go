@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os"
 	"time"
 
 	"zhengzhi/domain"
@@ -270,12 +269,12 @@ func (d *DB) FinalSummaries(ctx context.Context, a *domain.Actor, campaignID, or
 
 // OpenFinalSummary returns a final summary and its scan; the caller closes
 // the file and serves it with the stored content type and nosniff.
-func (d *DB) OpenFinalSummary(ctx context.Context, a *domain.Actor, id int64) (*FinalSummary, *os.File, error) {
+func (d *DB) OpenFinalSummary(ctx context.Context, a *domain.Actor, id int64) (*FinalSummary, io.ReadSeekCloser, error) {
 	x, err := d.FinalSummary(ctx, a, id)
 	if err != nil {
 		return nil, nil, err
 	}
-	f, err := os.Open(d.blobPath(x.SHA256))
+	f, err := d.OpenBlob(ctx, x.SHA256)
 	if err != nil {
 		return nil, nil, fmt.Errorf("open final summary %d (%s): %w", id, x.SHA256, err)
 	}

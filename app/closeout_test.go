@@ -115,7 +115,7 @@ func (f *loopFixture) verifyAudit(t *testing.T) {
 // auditCount counts the audit events of an entity (with action, unless "").
 func (f *loopFixture) auditCount(t *testing.T, entity string, id int64, action string) int {
 	t.Helper()
-	evs, err := f.app.AuditEvents(context.Background(), f.as["admin"], app.AuditFilter{Entity: entity, EntityID: id}, false)
+	evs, err := f.app.AuditEvents(context.Background(), f.as["admin"], app.AuditFilter{Entity: entity, EntityID: id})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -191,13 +191,6 @@ func (f *reportFixture) verifyAudit(t *testing.T) {
 	}
 }
 
-func wantErrCode(t *testing.T, err error, code string) {
-	t.Helper()
-	if got := domain.ErrorCode(err); got != code {
-		t.Fatalf("error code = %q (%v), want %q", got, err, code)
-	}
-}
-
 // officialTowns is the district's breakdown as the forms list it: 开发区,
 // then 镇, then 街道 by code.
 var officialTowns = []string{"钟楼经济开发区", "邹区镇", "五星街道", "永红街道", "北港街道", "西林街道", "南大街街道", "荷花池街道", "新闸街道"}

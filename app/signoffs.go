@@ -55,7 +55,7 @@ func (s *App) CaseSignOffs(ctx context.Context, a *domain.Actor, caseID int64) (
 // CaseContent is exactly what a signature on the case would cover now: the
 // case, its attachments and the content hash (the sign page shows all
 // three). It is the case's read and its attachments' read together.
-func (s *App) CaseContent(ctx context.Context, a *domain.Actor, caseID int64) (*domain.Case, []*Attachment, string, error) {
+func (s *App) CaseContent(ctx context.Context, a *domain.Actor, caseID int64) (*domain.Case, []*domain.Attachment, string, error) {
 	c, err := s.Case(ctx, a, caseID)
 	if err != nil {
 		return nil, nil, "", err

@@ -1,8 +1,10 @@
 package domain
 
 import (
+	"fmt"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // Target types (整治对象类型) of a site.
@@ -18,6 +20,9 @@ const (
 	SiteClosed    = "closed"    // 关闭
 	SiteBanned    = "banned"    // 取缔
 )
+
+// siteStates are the states a site may be in.
+var siteStates = map[string]bool{SiteProducing: true, SiteSuspended: true, SiteClosed: true, SiteBanned: true}
 
 // Site (场所/企业) is a workshop or firm on the register.
 type Site struct {
@@ -40,6 +45,110 @@ type Site struct {
 	Warnings       []Warning `json:"warnings,omitempty"`
 }
 
+// Normalize trims and checks a site before it is stored (DESIGN.md §3
+// Validation): a name is required, lengths are bounded, the credit code is
+// folded as people type it (a bad check character is only a warning, see
+// SiteWarnings), the target type defaults to 小字头 and the state to 生产,
+// coordinates pass CheckLatLng, and list names are trimmed and kept once.
+func (s *Site) Normalize() error {
+	for _, p := range []*string{&s.Name, &s.Address, &s.PersonInCharge, &s.Phone, &s.TargetType, &s.State} {
+		*p = strings.TrimSpace(*p)
+	}
+	s.CreditCode = NormalizeCreditCode(s.CreditCode)
+	switch {
+	case s.Name == "":
+		return Invalid("name", "请填写场所（企业）名称")
+	case utf8.RuneCountInString(s.Name) > 200:
+		return Invalid("name", "名称过长")
+	case utf8.RuneCountInString(s.Address) > 500:
+		return Invalid("address", "地址过长")
+	case utf8.RuneCountInString(s.CreditCode) > 64:
+		return Invalid("credit_code", "统一社会信用代码过长")
+	}
+	if s.TargetType == "" {
+		s.TargetType = TargetXiaozitou
+	}
+	if s.TargetType != TargetXiaozitou && s.TargetType != TargetStopped {
+		return Invalid("target_type", "整治对象类型应为 xiaozitou（小字头）或 stopped（停产停业）")
+	}
+	if s.State == "" {
+		s.State = SiteProducing
+	}
+	if !siteStates[s.State] {
+		return Invalid("state", "场所状态应为 producing、suspended、closed 或 banned")
+	}
+	if err := CheckLatLng(s.Lat, s.Lng); err != nil {
+		return err
+	}
+	seen := map[string]bool{}
+	lists := []string{}
+	for _, l := range s.Lists {
+		if l = strings.TrimSpace(l); l != "" && !seen[l] {
+			seen[l] = true
+			lists = append(lists, l)
+		}
+	}
+	s.Lists = lists
+	return nil
+}
+
+// CheckLatLng accepts both coordinates or neither, within WGS-84 ranges.
+func CheckLatLng(lat, lng *float64) error {
+	if (lat == nil) != (lng == nil) {
+		return Invalid("lat", "经纬度应同时填写")
+	}
+	if lat != nil && (*lat < -90 || *lat > 90) {
+		return Invalid("lat", "纬度应在 -90 到 90 之间")
+	}
+	if lng != nil && (*lng < -180 || *lng > 180) {
+		return Invalid("lng", "经度应在 -180 到 180 之间")
+	}
+	return nil
+}
+
+// WarnPossibleDuplicate flags a site (or a new one) that looks like one
+// already on the register (DESIGN.md §3 Validation).
+const WarnPossibleDuplicate = "possible_duplicate"
+
+// DuplicateOf reports whether s looks like the registered site o, and on
+// which field: the same credit code anywhere ("credit_code"), or the same
+// normalised name and address in the same town ("name"). A site is no
+// duplicate of itself.
+func (s *Site) DuplicateOf(o *Site) (field string, ok bool) {
+	switch {
+	case o.ID == s.ID:
+		return "", false
+	case s.CreditCode != "" && o.CreditCode == s.CreditCode:
+		return "credit_code", true
+	case o.OrgID == s.OrgID && NormalizeName(o.Name) == NormalizeName(s.Name) &&
+		NormalizeName(o.Address) == NormalizeName(s.Address):
+		return "name", true
+	}
+	return "", false
+}
+
+// SiteWarnings are shown with a site, never blocking: a credit code failing
+// its check character, then one possible-duplicate warning for each of
+// registered (the look-alikes the register found) that DuplicateOf accepts.
+func SiteWarnings(s *Site, registered []*Site) []Warning {
+	var ws []Warning
+	if w := CreditCodeWarning(s.CreditCode); w != nil {
+		ws = append(ws, *w)
+	}
+	for _, o := range registered {
+		switch field, ok := s.DuplicateOf(o); {
+		case !ok:
+		case field == "credit_code":
+			ws = append(ws, Warning{Code: WarnPossibleDuplicate, Field: field,
+				Message: fmt.Sprintf("可能与已登记的场所 #%d（%s）重复：统一社会信用代码相同", o.ID, o.Name)})
+		default:
+			ws = append(ws, Warning{Code: WarnPossibleDuplicate, Field: field,
+				Message: fmt.Sprintf("可能与已登记的场所 #%d（%s）重复：名称和地址相同", o.ID, o.Name)})
+		}
+	}
+	return ws
+}
+
 // Inspection outcomes.
 const (
 	OutcomeNoProblem = "no_problem" // 无问题
@@ -59,6 +168,36 @@ type Inspection struct {
 	Note        string    `json:"note"`
 	CreatedBy   int64     `json:"created_by"`
 	CreatedAt   time.Time `json:"created_at"`
+}
+
+// ClockSkew is how far ahead of the server's clock a phone's timestamp may be.
+const ClockSkew = 10 * time.Minute
+
+// Normalize trims and checks an inspection recorded at now by the user
+// named by: the outcome is 无问题 or 发现问题, coordinates pass CheckLatLng,
+// the note is bounded, no inspectors means by, no time means now, and a time
+// later than now (beyond a phone's clock skew) is refused.
+func (x *Inspection) Normalize(now time.Time, by string) error {
+	x.Inspectors, x.Outcome, x.Note = strings.TrimSpace(x.Inspectors), strings.TrimSpace(x.Outcome), strings.TrimSpace(x.Note)
+	if x.Outcome != OutcomeNoProblem && x.Outcome != OutcomeProblem {
+		return Invalid("outcome", "排查结果应为 no_problem（无问题）或 problem（发现问题）")
+	}
+	if err := CheckLatLng(x.Lat, x.Lng); err != nil {
+		return err
+	}
+	if utf8.RuneCountInString(x.Note) > 2000 {
+		return Invalid("note", "备注过长")
+	}
+	if x.Inspectors == "" {
+		x.Inspectors = by
+	}
+	if x.InspectedAt.IsZero() {
+		x.InspectedAt = now
+	}
+	if x.InspectedAt.After(now.Add(ClockSkew)) {
+		return Invalid("inspected_at", "排查时间不能晚于现在")
+	}
+	return nil
 }
 
 // Warning is a validation finding that is shown but never blocks.

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"zhengzhi/app"
 	"zhengzhi/domain"
 	"zhengzhi/store"
 	"zhengzhi/store/storetest"
@@ -66,7 +67,7 @@ func TestCreateCase_WithoutSite_RegistersSiteAndInspection(t *testing.T) {
 		if len(c.Clears) != 5 || c.Clears[domain.ItemWater] {
 			t.Fatalf("clears = %v", c.Clears)
 		}
-		site, err := f.db.Site(ctx, f.as["wx_grid"], c.SiteID)
+		site, err := f.app.Site(ctx, f.as["wx_grid"], c.SiteID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -74,13 +75,13 @@ func TestCreateCase_WithoutSite_RegistersSiteAndInspection(t *testing.T) {
 			site.TargetType != domain.TargetStopped || site.VillageID == nil || *site.VillageID != *c.VillageID {
 			t.Fatalf("site = %+v", site)
 		}
-		xs, err := f.db.SiteInspections(ctx, f.as["wx_grid"], c.SiteID, f.camp.ID)
+		xs, err := f.app.SiteInspections(ctx, f.as["wx_grid"], c.SiteID, f.camp.ID)
 		if err != nil || len(xs) != 1 || xs[0].Outcome != domain.OutcomeProblem || !xs[0].InspectedAt.Equal(campaignNow) {
 			t.Fatalf("inspections = %+v %v", xs, err)
 		}
 		// A 小字头 category registers a 小字头 site.
 		c2 := f.mustCase(t, "wx_officer", newCase("五星喷漆点"))
-		s2, _ := f.db.Site(ctx, f.as["wx_officer"], c2.SiteID)
+		s2, _ := f.app.Site(ctx, f.as["wx_officer"], c2.SiteID)
 		if s2.TargetType != domain.TargetXiaozitou || s2.VillageID != nil || c2.ProblemNo != "320404001-2020-0002" {
 			t.Fatalf("second: site %+v, no %s", s2, c2.ProblemNo)
 		}
@@ -101,11 +102,11 @@ func TestCreateCase_WithSite_DefaultsAndOneCasePerSite(t *testing.T) {
 		f := newCaseFixture(t, dialect)
 		ctx := context.Background()
 		wx := f.as["wx_officer"]
-		s, err := f.db.CreateSite(ctx, wx, store.SiteInput{VillageID: f.orgs["新农社区"].ID, Name: "新农电镀", Address: "新农路1号", PersonInCharge: "李四"})
+		s, err := f.app.CreateSite(ctx, wx, app.SiteInput{VillageID: f.orgs["新农社区"].ID, Name: "新农电镀", Address: "新农路1号", PersonInCharge: "李四"})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := f.db.CreateInspection(ctx, wx, store.InspectionInput{SiteID: s.ID, Outcome: domain.OutcomeProblem}); err != nil {
+		if _, err := f.app.CreateInspection(ctx, wx, app.InspectionInput{SiteID: s.ID, Outcome: domain.OutcomeProblem}); err != nil {
 			t.Fatal(err)
 		}
 		c, err := f.db.CreateCase(ctx, wx, store.CaseInput{SiteID: s.ID, CaseFields: domain.CaseFields{Category: domain.CatElectroplating, Description: "无环评电镀"}})
@@ -116,7 +117,7 @@ func TestCreateCase_WithSite_DefaultsAndOneCasePerSite(t *testing.T) {
 			c.VillageID == nil || *c.VillageID != f.orgs["新农社区"].ID {
 			t.Fatalf("case = %+v", c)
 		}
-		if xs, _ := f.db.SiteInspections(ctx, wx, s.ID, 0); len(xs) != 1 {
+		if xs, _ := f.app.SiteInspections(ctx, wx, s.ID, 0); len(xs) != 1 {
 			t.Fatalf("the site had an inspection already; now %d", len(xs))
 		}
 		_, err = f.db.CreateCase(ctx, f.as["wx_grid"], store.CaseInput{SiteID: s.ID, CaseFields: domain.CaseFields{Category: domain.CatOther, Description: "x"}})
@@ -232,7 +233,7 @@ func TestCase_OtherTownIsNotFound(t *testing.T) {
 		wantCode(t, err, domain.ENOTFOUND)
 		_, err = f.db.CaseTimeline(ctx, yh, c.ID)
 		wantCode(t, err, domain.ENOTFOUND)
-		_, err = f.db.CaseAttachments(ctx, yh, c.ID)
+		_, err = f.app.CaseAttachments(ctx, yh, c.ID)
 		wantCode(t, err, domain.ENOTFOUND)
 		// A grid worker sees the cases of their village only.
 		_, err = f.db.Case(ctx, f.as["wx_grid"], c.ID)
@@ -412,14 +413,14 @@ func TestCreateCase_Idempotent(t *testing.T) {
 		if total != 1 {
 			t.Fatalf("%d cases, want 1", total)
 		}
-		if _, sites, _ := f.db.Sites(ctx, f.as["district"], store.SiteFilter{}); sites != 1 {
+		if _, sites, _ := f.app.Sites(ctx, f.as["district"], app.SiteFilter{}); sites != 1 {
 			t.Fatalf("%d sites, want 1", sites)
 		}
 		if n := f.auditCount(t, "case", c1.ID, "create"); n != 1 {
 			t.Fatalf("%d create events, want 1", n)
 		}
 		// The same key for another kind of record is refused.
-		_, err = f.db.CreateSite(ctx, f.as["wx_officer"], store.SiteInput{Name: "x", IdempotencyKey: in.IdempotencyKey})
+		_, err = f.app.CreateSite(ctx, f.as["wx_officer"], app.SiteInput{Name: "x", IdempotencyKey: in.IdempotencyKey})
 		wantCode(t, err, domain.ECONFLICT)
 		verifyAudit(t, f.db)
 	})
@@ -521,7 +522,7 @@ func TestCaseTimeline(t *testing.T) {
 		if _, err := f.db.UpdateCase(ctx, wx, c.ID, store.CasePatch{Version: 1, Shutdown: ptr(domain.ShutdownSuspended), ShutdownDate: ptr(domain.Date("2020-10-14"))}); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := f.db.SaveAttachment(ctx, wx, c.ID, store.AttachmentInput{Kind: store.AttachSitePhoto, Reader: strings.NewReader("photo")}); err != nil {
+		if _, err := f.app.SaveAttachment(ctx, wx, c.ID, app.AttachmentInput{Kind: domain.AttachSitePhoto, Reader: strings.NewReader("photo")}); err != nil {
 			t.Fatal(err)
 		}
 		evs, err := f.db.CaseTimeline(ctx, f.as["wx_head"], c.ID)

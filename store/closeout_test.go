@@ -80,7 +80,7 @@ func TestSignOffs_CatchContentAlteredBehindTheProgramsBack(t *testing.T) {
 		// Evidence a reviewer asked for, added in a review state, does not
 		// void the signature given before it.
 		f.clock.T = campaignNow.Add(time.Hour)
-		if _, err := f.app.SaveAttachment(ctx, f.as["wx_grid"], c.ID, app.AttachmentInput{Kind: app.AttachDonePhoto,
+		if _, err := f.app.SaveAttachment(ctx, f.as["wx_grid"], c.ID, app.AttachmentInput{Kind: domain.AttachDonePhoto,
 			Filename: "done.jpg", Reader: strings.NewReader("\xff\xd8\xff\xe0 done photo")}); err != nil {
 			t.Fatal(err)
 		}

@@ -40,7 +40,8 @@ const (
 // Options configure Open.
 type Options struct {
 	// DataDir holds the SQLite file (unless URL is a postgres:// URL), the
-	// audit key and checkpoint, and attachment files.
+	// audit key and checkpoint, and, with SQLite, uploaded files (files/;
+	// with PostgreSQL they are kept in the database, see blob.go).
 	DataDir string
 	// URL is a postgres:// URL; empty means SQLite in DataDir.
 	URL string
@@ -68,6 +69,8 @@ type DB struct {
 	writeMu sync.Mutex
 
 	zone *time.Location
+
+	blobs Blobs // uploaded files (blob.go)
 }
 
 // Open opens (creating if needed) the store and applies pending migrations.
@@ -119,6 +122,10 @@ func Open(ctx context.Context, o Options) (*DB, error) {
 		d.db.Close()
 		return nil, err
 	}
+	if d.blobs, err = d.openBlobs(ctx); err != nil {
+		d.db.Close()
+		return nil, err
+	}
 	return d, nil
 }
 
@@ -152,7 +159,7 @@ func (d *DB) Dialect() Dialect { return d.dialect }
 // Clock returns the store's clock.
 func (d *DB) Clock() domain.Clock { return d.clock }
 
-// DataDir returns the directory of key, checkpoint and files.
+// DataDir returns the directory of key, checkpoint and (with SQLite) files.
 func (d *DB) DataDir() string { return d.dataDir }
 
 // Close writes the audit checkpoint and closes the database.

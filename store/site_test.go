@@ -2,6 +2,10 @@ package store_test
 
 import (
 	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"reflect"
 	"strconv"
 	"strings"
 	"testing"
@@ -53,294 +57,113 @@ func warningCodes(ws []domain.Warning) string {
 	return strings.Join(codes, ",")
 }
 
-func TestCreateSite_CreditCodeWarning(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, dialect store.Dialect) {
-		f := newCaseFixture(t, dialect)
-		ctx := context.Background()
-		good, err := f.db.CreateSite(ctx, f.as["wx_officer"], store.SiteInput{Name: "华为五金", CreditCode: " 914403001922038216 ", Address: "五星路1号"})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if len(good.Warnings) != 0 {
-			t.Fatalf("valid code warned: %+v", good.Warnings)
-		}
-		bad, err := f.db.CreateSite(ctx, f.as["wx_officer"], store.SiteInput{Name: "某喷涂作坊", CreditCode: "914403001922038217", Address: "五星路2号"})
-		if err != nil {
-			t.Fatalf("a bad check character must be a warning, not an error: %v", err)
-		}
-		if got := warningCodes(bad.Warnings); got != domain.RuleCreditCodeCheck {
-			t.Fatalf("warnings = %q, want %q", got, domain.RuleCreditCodeCheck)
-		}
-		if bad.Warnings[0].Field != "credit_code" || bad.CreditCode != "914403001922038217" {
-			t.Fatalf("warning %+v, stored code %q", bad.Warnings[0], bad.CreditCode)
-		}
-		// The warning shows again when the site is read.
-		again, err := f.db.Site(ctx, f.as["wx_grid"], bad.ID)
-		if err == nil {
-			t.Fatalf("site at the town is outside the grid worker's village, got %+v", again)
-		}
-		wantCode(t, err, domain.ENOTFOUND)
-		again, err = f.db.Site(ctx, f.as["wx_officer"], bad.ID)
-		if err != nil || warningCodes(again.Warnings) != domain.RuleCreditCodeCheck {
-			t.Fatalf("read back: %+v %v", again, err)
-		}
-		verifyAudit(t, f.db)
-	})
-}
-
-func TestCreateSite_DuplicateWarnings(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, dialect store.Dialect) {
-		f := newCaseFixture(t, dialect)
-		ctx := context.Background()
-		wx := f.as["wx_officer"]
-		first, err := f.db.CreateSite(ctx, wx, store.SiteInput{Name: "钟楼 五金厂（新中）", Address: "新中路 8 号", CreditCode: "91350100M000100Y43"})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if len(first.Warnings) != 0 {
-			t.Fatalf("first site warned: %+v", first.Warnings)
-		}
-		tests := []struct {
-			name  string
-			actor string
-			in    store.SiteInput
-			field string // "" = no warning
-		}{
-			{"same name and address, spaces and brackets differ", "wx_officer",
-				store.SiteInput{Name: "钟楼五金厂(新中)", Address: "新中路8号"}, "name"},
-			{"same credit code, other town", "yh_officer",
-				store.SiteInput{Name: "别的名字", Address: "别处", CreditCode: "91350100m000100y43"}, "credit_code"},
-			{"same name and address in another town", "yh_officer",
-				store.SiteInput{Name: "钟楼五金厂(新中)", Address: "新中路8号"}, ""},
-			{"same name, other address", "wx_officer",
-				store.SiteInput{Name: "钟楼五金厂(新中)", Address: "五星路8号"}, ""},
-		}
-		for _, tc := range tests {
-			t.Run(tc.name, func(t *testing.T) {
-				s, err := f.db.CreateSite(ctx, f.as[tc.actor], tc.in)
-				if err != nil {
-					t.Fatal(err)
-				}
-				var dup []domain.Warning
-				for _, w := range s.Warnings {
-					if w.Code == store.WarnPossibleDuplicate {
-						dup = append(dup, w)
-					}
-				}
-				if tc.field == "" {
-					if len(dup) != 0 {
-						t.Fatalf("unexpected duplicate warning %+v", dup)
-					}
-					return
-				}
-				if len(dup) != 1 || dup[0].Field != tc.field || !strings.Contains(dup[0].Message, "#"+itoa(first.ID)) {
-					t.Fatalf("duplicate warnings = %+v, want one on %s naming site %d", dup, tc.field, first.ID)
-				}
-			})
-		}
-	})
-}
-
-func TestCreateSite_Placement(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, dialect store.Dialect) {
-		f := newCaseFixture(t, dialect)
-		ctx := context.Background()
-		xz, wx, yh := f.orgs["新中社区"], f.orgs["五星街道"], f.orgs["永红街道"]
-
-		s, err := f.db.CreateSite(ctx, f.as["wx_officer"], store.SiteInput{VillageID: xz.ID, Name: "甲"})
-		if err != nil || s.OrgID != wx.ID || s.VillageID == nil || *s.VillageID != xz.ID {
-			t.Fatalf("village alone should imply its town: %+v %v", s, err)
-		}
-		s, err = f.db.CreateSite(ctx, f.as["wx_officer"], store.SiteInput{OrgID: xz.ID, Name: "乙"})
-		if err != nil || s.OrgID != wx.ID || s.VillageID == nil || *s.VillageID != xz.ID {
-			t.Fatalf("an org_id that is a village is the village: %+v %v", s, err)
-		}
-		s, err = f.db.CreateSite(ctx, f.as["wx_grid"], store.SiteInput{Name: "丙", TargetType: domain.TargetStopped})
-		if err != nil || s.OrgID != wx.ID || s.VillageID == nil || *s.VillageID != xz.ID || s.TargetType != domain.TargetStopped {
-			t.Fatalf("grid worker's site defaults to their village: %+v %v", s, err)
-		}
-		if s.State != domain.SiteProducing || s.Version != 1 || !s.CreatedAt.Equal(campaignNow) {
-			t.Fatalf("defaults: %+v", s)
-		}
-
-		_, err = f.db.CreateSite(ctx, f.as["district"], store.SiteInput{OrgID: yh.ID, VillageID: xz.ID, Name: "丁"})
-		wantCode(t, err, domain.EINVALID)
-		if domain.ErrorField(err) != "village_id" {
-			t.Fatalf("field = %q", domain.ErrorField(err))
-		}
-		_, err = f.db.CreateSite(ctx, f.as["wx_grid"], store.SiteInput{VillageID: f.orgs["新农社区"].ID, Name: "戊"})
-		wantCode(t, err, domain.ENOTFOUND)
-		_, err = f.db.CreateSite(ctx, f.as["yh_officer"], store.SiteInput{OrgID: wx.ID, Name: "己"})
-		wantCode(t, err, domain.ENOTFOUND)
-		_, err = f.db.CreateSite(ctx, f.as["wx_head"], store.SiteInput{Name: "庚"})
-		wantCode(t, err, domain.EFORBIDDEN)
-		_, err = f.db.CreateSite(ctx, f.as["wx_officer"], store.SiteInput{Name: "  "})
-		wantCode(t, err, domain.EINVALID)
-		_, err = f.db.CreateSite(ctx, f.as["wx_officer"], store.SiteInput{Name: "辛", TargetType: "big"})
-		wantCode(t, err, domain.EINVALID)
-	})
-}
-
-func TestUpdateSite_StaleVersionWritesNothing(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, dialect store.Dialect) {
-		f := newCaseFixture(t, dialect)
-		ctx := context.Background()
-		wx := f.as["wx_officer"]
-		s, err := f.db.CreateSite(ctx, wx, store.SiteInput{Name: "甲厂", Address: "一路"})
-		if err != nil {
-			t.Fatal(err)
-		}
-		name, state := "甲厂（更名）", domain.SiteSuspended
-		up, err := f.db.UpdateSite(ctx, wx, s.ID, store.SitePatch{Version: 1, Name: &name, State: &state})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if up.Name != name || up.State != state || up.Version != 2 || up.Address != "一路" {
-			t.Fatalf("updated = %+v", up)
-		}
-		other := "不该写入"
-		_, err = f.db.UpdateSite(ctx, wx, s.ID, store.SitePatch{Version: 1, Name: &other})
-		wantCode(t, err, domain.ECONFLICT)
-		got, err := f.db.Site(ctx, wx, s.ID)
-		if err != nil || got.Name != name || got.Version != 2 {
-			t.Fatalf("after stale update: %+v %v", got, err)
-		}
-		_, err = f.db.UpdateSite(ctx, f.as["yh_officer"], s.ID, store.SitePatch{Version: 2, Name: &other})
-		wantCode(t, err, domain.ENOTFOUND)
-		// Moving into a village of another town is refused.
-		v := f.orgs["东方社区"].ID
-		_, err = f.db.UpdateSite(ctx, wx, s.ID, store.SitePatch{Version: 2, VillageID: &v})
-		wantCode(t, err, domain.EINVALID)
-		verifyAudit(t, f.db)
-	})
-}
-
-func TestSites_ScopeAndFilters(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, dialect store.Dialect) {
-		f := newCaseFixture(t, dialect)
-		ctx := context.Background()
-		for _, in := range []struct {
-			actor string
-			in    store.SiteInput
-		}{
-			{"wx_officer", store.SiteInput{Name: "五星电镀厂", Address: "五星路1号"}},
-			{"wx_grid", store.SiteInput{Name: "新中喷涂", Address: "新中路2号", TargetType: domain.TargetStopped}},
-			{"yh_officer", store.SiteInput{Name: "永红印染", Address: "永红路3号"}},
-		} {
-			if _, err := f.db.CreateSite(ctx, f.as[in.actor], in.in); err != nil {
-				t.Fatal(err)
+// insertSites stores sites as given, in one transaction of the system.
+func insertSites(t *testing.T, db *store.DB, sites ...*domain.Site) {
+	t.Helper()
+	err := db.Write(context.Background(), nil, func(tx *store.Tx) error {
+		for _, s := range sites {
+			if err := tx.InsertSite(s); err != nil {
+				return err
 			}
 		}
-		count := func(actor string, flt store.SiteFilter) int {
-			t.Helper()
-			items, total, err := f.db.Sites(ctx, f.as[actor], flt)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// The look-alike query is the index-friendly copy of
+// domain.(*Site).DuplicateOf: over generated sites that share credit codes,
+// folded names and addresses in various towns, both agree on every site.
+func TestSiteLookalikes_ParityWithDuplicateOf(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, dialect store.Dialect) {
+		f := newFixture(t, dialect)
+		towns := []int64{f.orgs["五星街道"].ID, f.orgs["永红街道"].ID}
+		names := []string{"钟楼五金厂(新中)", "钟楼 五金厂（新中）", "钟楼五金厂", "永红印染"}
+		addrs := []string{"新中路8号", "新中路 8 号", "五星路1号"}
+		codes := []string{"", "", "91350100M000100Y43", "914403001922038216"}
+		rng := rand.New(rand.NewPCG(5, 8))
+		var all []*domain.Site
+		for i := 0; i < 60; i++ {
+			s := &domain.Site{OrgID: towns[rng.IntN(len(towns))], Name: names[rng.IntN(len(names))],
+				Address: addrs[rng.IntN(len(addrs))], CreditCode: codes[rng.IntN(len(codes))],
+				TargetType: domain.TargetXiaozitou, State: domain.SiteProducing, Lists: []string{}}
+			all = append(all, s)
+		}
+		insertSites(t, f.db, all...)
+		r := f.db.Reader(context.Background())
+		dups := 0
+		for _, s := range all {
+			got, err := r.SiteLookalikes(s)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if flt.Limit == 0 && len(items) != total {
-				t.Fatalf("%d items, total %d", len(items), total)
+			var want, have []int64
+			for _, o := range all {
+				if _, ok := s.DuplicateOf(o); ok && len(want) < 5 {
+					want = append(want, o.ID)
+				}
 			}
-			return total
+			for _, o := range got {
+				have = append(have, o.ID)
+			}
+			if fmt.Sprint(have) != fmt.Sprint(want) {
+				t.Fatalf("site %+v: SQL finds %v, the domain %v", s, have, want)
+			}
+			dups += len(want)
 		}
-		if n := count("wx_officer", store.SiteFilter{}); n != 2 {
-			t.Fatalf("五星 officer sees %d sites, want 2", n)
+		if dups == 0 {
+			t.Fatal("the generated sites have no duplicates: the test proves nothing")
 		}
-		if n := count("wx_grid", store.SiteFilter{}); n != 1 {
-			t.Fatalf("grid worker sees %d sites, want 1", n)
-		}
-		if n := count("district", store.SiteFilter{}); n != 3 {
-			t.Fatalf("district sees %d sites, want 3", n)
-		}
-		if n := count("district", store.SiteFilter{Q: "喷涂"}); n != 1 {
-			t.Fatalf("q=喷涂: %d", n)
-		}
-		if n := count("district", store.SiteFilter{TargetType: domain.TargetStopped}); n != 1 {
-			t.Fatalf("stopped: %d", n)
-		}
-		if n := count("district", store.SiteFilter{OrgID: f.orgs["五星街道"].ID}); n != 2 {
-			t.Fatalf("org 五星: %d", n)
-		}
-		if n := count("wx_grid", store.SiteFilter{OrgID: f.orgs["五星街道"].ID}); n != 1 {
-			t.Fatalf("grid worker asking for the town gets their village: %d", n)
-		}
-		items, total, err := f.db.Sites(ctx, f.as["district"], store.SiteFilter{Limit: 1, Offset: 1})
-		if err != nil || len(items) != 1 || total != 3 {
-			t.Fatalf("paging: %d items, total %d, %v", len(items), total, err)
-		}
-		_, _, err = f.db.Sites(ctx, f.as["wx_officer"], store.SiteFilter{OrgID: f.orgs["永红街道"].ID})
-		wantCode(t, err, domain.ENOTFOUND)
 	})
 }
 
-func TestCreateInspection_NeverCreatesCase(t *testing.T) {
+// A site round-trips through InsertSite, UpdateSite and Reader.Site; an
+// update at a version no longer stored is ErrStale and writes nothing.
+func TestUpdateSite_RoundTripAndStale(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, dialect store.Dialect) {
 		f := newCaseFixture(t, dialect)
 		ctx := context.Background()
-		grid := f.as["wx_grid"]
-		s, err := f.db.CreateSite(ctx, grid, store.SiteInput{Name: "新中喷涂", Address: "新中路2号"})
-		if err != nil {
+		lat, lng := 31.78, 119.91
+		s := &domain.Site{OrgID: f.orgs["五星街道"].ID, Name: "甲厂", CreditCode: "91350100M000100Y43", TargetType: domain.TargetStopped,
+			Address: "一路", PersonInCharge: "张三", Phone: "13900000000", Lat: &lat, Lng: &lng, State: domain.SiteSuspended,
+			Lists: []string{"取缔关闭退出名单"}}
+		insertSites(t, f.db, s)
+		if s.ID == 0 || s.Version != 1 || !s.CreatedAt.Equal(campaignNow) || !s.UpdatedAt.Equal(campaignNow) {
+			t.Fatalf("inserted %+v", s)
+		}
+		got, place, err := f.db.Reader(ctx).Site(s.ID)
+		if err != nil || place.ID != s.OrgID {
+			t.Fatalf("read back: %v, place %+v", err, place)
+		}
+		if !reflect.DeepEqual(got, s) {
+			t.Fatalf("read back\n%+v\nwant\n%+v", got, s)
+		}
+		moved := *got
+		v := f.orgs["新中社区"].ID
+		moved.VillageID, moved.Name, moved.Lat, moved.Lng, moved.Lists = &v, "甲厂（更名）", nil, nil, []string{}
+		f.clock.T = campaignNow.Add(time.Hour)
+		write := func(s *domain.Site, version int64) error {
+			return f.db.Write(ctx, nil, func(tx *store.Tx) error { return tx.UpdateSite(s, version) })
+		}
+		if err := write(&moved, 1); err != nil {
 			t.Fatal(err)
 		}
-		at := campaignNow.Add(-2 * time.Hour)
-		x, err := f.db.CreateInspection(ctx, grid, store.InspectionInput{SiteID: s.ID, InspectedAt: at, Outcome: domain.OutcomeProblem, Note: "发现喷涂作业"})
-		if err != nil {
-			t.Fatal(err)
+		if moved.Version != 2 || !moved.UpdatedAt.Equal(campaignNow.Add(time.Hour)) {
+			t.Fatalf("updated %+v", moved)
 		}
-		if x.CampaignID != f.camp.ID || !x.InspectedAt.Equal(at) || x.Inspectors != "wx_grid" {
-			t.Fatalf("inspection = %+v", x)
+		stale := moved
+		stale.Name = "不该写入"
+		if err := write(&stale, 1); !errors.Is(err, store.ErrStale) {
+			t.Fatalf("stale update: %v, want ErrStale", err)
 		}
-		_, total, err := f.db.Cases(ctx, f.as["district"], store.CaseFilter{})
-		if err != nil || total != 0 {
-			t.Fatalf("an inspection must not open a case: %d %v", total, err)
+		got, place, err = f.db.Reader(ctx).Site(s.ID)
+		if err != nil || place.ID != v || !reflect.DeepEqual(got, &moved) {
+			t.Fatalf("after the stale update: %+v %v, want %+v", got, err, moved)
 		}
-		list, err := f.db.SiteInspections(ctx, grid, s.ID, 0)
-		if err != nil || len(list) != 1 || list[0].ID != x.ID {
-			t.Fatalf("site inspections: %+v %v", list, err)
-		}
-		_, err = f.db.CreateInspection(ctx, grid, store.InspectionInput{SiteID: s.ID, Outcome: "maybe"})
-		wantCode(t, err, domain.EINVALID)
-		_, err = f.db.CreateInspection(ctx, grid, store.InspectionInput{SiteID: s.ID, Outcome: domain.OutcomeNoProblem, InspectedAt: campaignNow.Add(24 * time.Hour)})
-		wantCode(t, err, domain.EINVALID)
-		_, err = f.db.CreateInspection(ctx, f.as["yh_officer"], store.InspectionInput{SiteID: s.ID, Outcome: domain.OutcomeNoProblem})
-		wantCode(t, err, domain.ENOTFOUND)
-
-		// Idempotent: the same key twice gives one inspection.
-		in := store.InspectionInput{SiteID: s.ID, Outcome: domain.OutcomeNoProblem, IdempotencyKey: "insp-1"}
-		a1, err := f.db.CreateInspection(ctx, grid, in)
-		if err != nil {
-			t.Fatal(err)
-		}
-		a2, err := f.db.CreateInspection(ctx, grid, in)
-		if err != nil || a2.ID != a1.ID {
-			t.Fatalf("retry gave %+v %v, want inspection %d", a2, err, a1.ID)
-		}
-		if list, _ := f.db.SiteInspections(ctx, grid, s.ID, f.camp.ID); len(list) != 2 {
-			t.Fatalf("%d inspections, want 2", len(list))
-		}
-		verifyAudit(t, f.db)
-	})
-}
-
-func TestCreateSite_Idempotent(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, dialect store.Dialect) {
-		f := newCaseFixture(t, dialect)
-		ctx := context.Background()
-		in := store.SiteInput{Name: "重复提交的厂", IdempotencyKey: "k-1"}
-		s1, err := f.db.CreateSite(ctx, f.as["wx_officer"], in)
-		if err != nil {
-			t.Fatal(err)
-		}
-		s2, err := f.db.CreateSite(ctx, f.as["wx_officer"], in)
-		if err != nil || s2.ID != s1.ID {
-			t.Fatalf("retry: %+v %v", s2, err)
-		}
-		// Another user's same key is their own.
-		s3, err := f.db.CreateSite(ctx, f.as["wx_grid"], in)
-		if err != nil || s3.ID == s1.ID {
-			t.Fatalf("other user: %+v %v", s3, err)
-		}
-		if _, total, _ := f.db.Sites(ctx, f.as["district"], store.SiteFilter{}); total != 2 {
-			t.Fatalf("%d sites, want 2", total)
+		if _, _, err := f.db.Reader(ctx).Site(s.ID + 100); !store.IsNotFound(err) {
+			t.Fatalf("missing site: %v", err)
 		}
 	})
 }

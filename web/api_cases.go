@@ -362,7 +362,7 @@ func (s *Server) uploadAttachment(w http.ResponseWriter, r *http.Request, a *dom
 }
 
 // receiveUpload parses a multipart upload within the size limit and saves it.
-func (s *Server) receiveUpload(w http.ResponseWriter, r *http.Request, a *domain.Actor, caseID int64) (*app.Attachment, error) {
+func (s *Server) receiveUpload(w http.ResponseWriter, r *http.Request, a *domain.Actor, caseID int64) (*domain.Attachment, error) {
 	// The body may exceed the file limit by the multipart framing only.
 	r.Body = http.MaxBytesReader(w, r.Body, s.maxUpload+1<<20)
 	if err := r.ParseMultipartForm(8 << 20); err != nil {

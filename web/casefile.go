@@ -11,7 +11,6 @@ import (
 	"strings"
 	"time"
 
-	"zhengzhi/app"
 	"zhengzhi/domain"
 )
 
@@ -22,7 +21,7 @@ var caseSheet = template.Must(template.New("casesheet.html").Funcs(pageFuncs).Pa
 type caseFileData struct {
 	Case        *domain.Case
 	Campaign    *domain.Campaign
-	Attachments []*app.Attachment
+	Attachments []*domain.Attachment
 	Timeline    []domain.AuditEvent
 	Generated   time.Time
 	By          string
@@ -54,7 +53,7 @@ func (s *Server) caseFileZip(w http.ResponseWriter, r *http.Request, a *domain.A
 	if err != nil {
 		return err
 	}
-	d := caseFileData{Case: c, Campaign: camp, Attachments: atts, Timeline: tl, Generated: s.clock.Now(), By: a.User.DisplayName, KindNames: app.AttachmentKindNames}
+	d := caseFileData{Case: c, Campaign: camp, Attachments: atts, Timeline: tl, Generated: s.clock.Now(), By: a.User.DisplayName, KindNames: domain.AttachmentKindNames}
 	var sheet bytes.Buffer
 	if err := caseSheet.Execute(&sheet, d); err != nil {
 		return fmt.Errorf("case sheet %d: %w", id, err)
@@ -87,7 +86,7 @@ func (s *Server) caseFileZip(w http.ResponseWriter, r *http.Request, a *domain.A
 		if err != nil {
 			return err
 		}
-		kind := app.AttachmentKindNames[att.Kind]
+		kind := domain.AttachmentKindNames[att.Kind]
 		err = put(fmt.Sprintf("材料/%03d-%s-%s", att.ID, kind, zipSafe(att.Filename)), f)
 		f.Close()
 		if err != nil {

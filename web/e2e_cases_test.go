@@ -169,7 +169,7 @@ func TestBrowser_GridWorkerOpensCaseOfficerCompletesIt(t *testing.T) {
 		!c.CaseFiled || c.FineFen != 123450 || c.OnsiteStatus != "in_progress" || c.Status != domain.StatusRectifying {
 		t.Fatalf("case after the officer's edit: %+v", c)
 	}
-	var atts listResult[store.Attachment]
+	var atts listResult[domain.Attachment]
 	e.do("wx_officer", "GET", "/api/v1/cases/"+caseID+"/attachments", nil).want(http.StatusOK).decode(&atts)
 	if atts.Total != 2 || atts.Items[0].Lat == nil || atts.Items[0].ContentType != "image/png" {
 		t.Fatalf("attachments %+v", atts.Items)

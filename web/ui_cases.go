@@ -249,7 +249,7 @@ func (s *Server) inspectionCreate(w http.ResponseWriter, r *http.Request, a *dom
 			if oerr != nil {
 				return oerr
 			}
-			_, err = s.app.SaveInspectionPhoto(r.Context(), a, x.ID, app.AttachmentInput{Kind: app.AttachSitePhoto,
+			_, err = s.app.SaveInspectionPhoto(r.Context(), a, x.ID, app.AttachmentInput{Kind: domain.AttachSitePhoto,
 				Filename: fh.Filename, Lat: in.Lat, Lng: in.Lng, Reader: f, MaxBytes: s.maxUpload})
 			f.Close()
 			if err != nil {
@@ -412,7 +412,7 @@ func (s *Server) caseCreate(w http.ResponseWriter, r *http.Request, a *domain.Ac
 			if err != nil {
 				return err
 			}
-			_, err = s.app.SaveAttachment(r.Context(), a, c.ID, app.AttachmentInput{Kind: app.AttachSitePhoto, Filename: fh.Filename,
+			_, err = s.app.SaveAttachment(r.Context(), a, c.ID, app.AttachmentInput{Kind: domain.AttachSitePhoto, Filename: fh.Filename,
 				Lat: in.Lat, Lng: in.Lng, Reader: f, MaxBytes: s.maxUpload})
 			f.Close()
 			if err != nil && !userError(err) {
@@ -458,7 +458,7 @@ func changes(ev domain.AuditEvent) []string {
 type caseData struct {
 	Case        *domain.Case
 	Campaign    *domain.Campaign
-	Attachments []*app.Attachment
+	Attachments []*domain.Attachment
 	Timeline    []timelineEntry
 	Editable    bool
 	Error       *formError
@@ -482,8 +482,8 @@ func (s *Server) renderCase(w http.ResponseWriter, r *http.Request, a *domain.Ac
 	if err != nil {
 		return err
 	}
-	d := caseData{Case: c, Error: ferr, KindNames: app.AttachmentKindNames,
-		Kinds: []string{app.AttachSitePhoto, app.AttachPenaltyDecision, app.AttachClearsPhoto, app.AttachDonePhoto, app.AttachOther}}
+	d := caseData{Case: c, Error: ferr, KindNames: domain.AttachmentKindNames,
+		Kinds: domain.AttachmentKinds}
 	if d.Campaign, err = s.app.Campaign(ctx, c.CampaignID); err != nil {
 		return err
 	}

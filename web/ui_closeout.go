@@ -148,7 +148,7 @@ func addFlash(path, flash string) string {
 type signData struct {
 	Case        *domain.Case
 	Campaign    *domain.Campaign
-	Attachments []*app.Attachment
+	Attachments []*domain.Attachment
 	Hash        string
 	Action      domain.CaseAction
 	Allowed     bool
@@ -177,7 +177,7 @@ func (s *Server) renderSign(w http.ResponseWriter, r *http.Request, a *domain.Ac
 		return err
 	}
 	d := signData{Case: c, Attachments: atts, Hash: hash, Action: action, Error: fe, Reason: reason,
-		Next: safeNext(r.FormValue("next")), KindNames: app.AttachmentKindNames}
+		Next: safeNext(r.FormValue("next")), KindNames: domain.AttachmentKindNames}
 	if d.Next == "/" {
 		d.Next = ""
 	}

@@ -35,7 +35,8 @@ Usage:
   zhengzhi demo [--data DIR | --db URL]
 
 Every command takes --data DIR (SQLite and files in DIR, default ./data) or
---db URL (PostgreSQL; files and the audit key stay in --data).
+--db URL (PostgreSQL, which also keeps uploaded files; the audit key and its
+checkpoint stay in --data).
 `
 
 func main() {
@@ -87,7 +88,7 @@ type dbFlags struct {
 }
 
 func (f *dbFlags) register(fs *flag.FlagSet) {
-	fs.StringVar(&f.data, "data", "./data", "data directory: SQLite database, files, audit key and checkpoint")
+	fs.StringVar(&f.data, "data", "./data", "data directory: SQLite database and files, audit key and checkpoint")
 	fs.StringVar(&f.url, "db", "", "PostgreSQL URL (postgres://…); default SQLite in --data")
 }
 

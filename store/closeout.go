@@ -82,7 +82,7 @@ func (d *DB) ApplyCaseAction(ctx context.Context, a *domain.Actor, caseID int64,
 			return &domain.Error{Code: domain.ECONFLICT, Field: "content_hash",
 				Message: "问题内容或材料在您核对之后已有变化，请重新核对后再签字"}
 		}
-		after := cloneCase(before)
+		after := before.Clone()
 		domain.ApplyTransition(after, in.Action, to, tx.now)
 		if in.Action == domain.CaseTransfer {
 			if err := d.transferTo(tx, a, before, after, in); err != nil {
@@ -110,8 +110,8 @@ func (d *DB) ApplyCaseAction(ctx context.Context, a *domain.Actor, caseID int64,
 				return fmt.Errorf("supersede signatures of case %d: %w", caseID, err)
 			}
 		}
-		rec := caseActionRecord{Case: auditCase(after), ActionReason: strings.TrimSpace(in.Reason)}
-		if err := tx.audit(string(in.Action), "case", caseID, auditCase(before), rec); err != nil {
+		rec := caseActionRecord{Case: after.Stored(), ActionReason: strings.TrimSpace(in.Reason)}
+		if err := tx.audit(string(in.Action), "case", caseID, before.Stored(), rec); err != nil {
 			return err
 		}
 		full, _, err := loadCase(ctx, tx.tx, caseID)
@@ -266,7 +266,7 @@ func (d *DB) CaseSignOffs(ctx context.Context, a *domain.Actor, caseID int64) ([
 // CaseContent is exactly what a signature on the case would cover now: the
 // case, its attachments and the content hash (the sign page shows all three).
 func (d *DB) CaseContent(ctx context.Context, a *domain.Actor, caseID int64) (*domain.Case, []*Attachment, string, error) {
-	c, err := d.Case(ctx, a, caseID)
+	c, err := d.readCase(ctx, a, caseID)
 	if err != nil {
 		return nil, nil, "", err
 	}

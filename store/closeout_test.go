@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"zhengzhi/app"
 	"zhengzhi/domain"
 	"zhengzhi/store"
 	"zhengzhi/store/storetest"
@@ -46,8 +47,8 @@ func (f *caseFixture) readyCase(t *testing.T, name string, village bool) *domain
 		in.VillageID = f.orgs["新中社区"].ID
 	}
 	c := f.mustCase(t, "wx_officer", in)
-	c, err := f.db.UpdateCase(context.Background(), f.as["wx_officer"], c.ID, store.CasePatch{Version: c.Version,
-		OnsiteStatus: ptr(domain.OnsiteDone), OnsiteDoneDate: ptr(domain.Date("2020-10-13"))})
+	c, err := f.cases().UpdateCase(context.Background(), f.as["wx_officer"], c.ID, app.CasePatch{Version: c.Version}.
+		With("onsite_status", domain.OnsiteDone).With("onsite_done_date", "2020-10-13"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -127,7 +128,7 @@ func TestCaseAction_WholeLoopVillageTownDistrict(t *testing.T) {
 			t.Fatalf("%d approve events", n)
 		}
 		// A closed-out case is read-only.
-		_, err := f.db.UpdateCase(context.Background(), f.as["wx_officer"], c.ID, store.CasePatch{Version: c.Version, Description: ptr("改")})
+		_, err := f.cases().UpdateCase(context.Background(), f.as["wx_officer"], c.ID, app.CasePatch{Version: c.Version}.With("description", "改"))
 		wantCode(t, err, domain.ECONFLICT)
 		verifyAudit(t, f.db)
 	})
@@ -177,7 +178,7 @@ func TestCaseAction_ReturnAtEachLevelNeedsReason(t *testing.T) {
 			}
 			// Returned: editable again, and the old signatures are no longer
 			// checked against the content (it may now change).
-			if _, err := f.db.UpdateCase(ctx, f.as["wx_officer"], c.ID, store.CasePatch{Version: c.Version, Description: ptr("补充说明")}); err != nil {
+			if _, err := f.cases().UpdateCase(ctx, f.as["wx_officer"], c.ID, app.CasePatch{Version: c.Version}.With("description", "补充说明")); err != nil {
 				t.Fatal(err)
 			}
 			for _, s := range f.signoffs(t, c.ID) {
@@ -194,12 +195,12 @@ func TestCaseAction_Refusals(t *testing.T) {
 		f := newLoopFixture(t, dialect)
 		ctx := context.Background()
 		c := f.readyCase(t, "拒绝测试", true)
-		notReady := f.mustCase(t, "wx_grid", store.CaseInput{VillageID: f.orgs["新中社区"].ID, CaseFields: domain.CaseFields{UnitName: "未整治", Category: domain.CatDust, Address: "新中", Description: "粉尘"}})
+		notReady := f.mustCase(t, "wx_grid", app.CaseInput{VillageID: f.orgs["新中社区"].ID, CaseFields: domain.CaseFields{UnitName: "未整治", Category: domain.CatDust, Address: "新中", Description: "粉尘"}})
 		// 关闭 with an incomplete 两断三清.
 		closed := f.readyCase(t, "关闭未清", true)
-		closed, err := f.db.UpdateCase(ctx, f.as["wx_officer"], closed.ID, store.CasePatch{Version: closed.Version,
-			Shutdown: ptr(domain.ShutdownClosed), ShutdownDate: ptr(domain.Date("2020-10-01")),
-			Clears: map[string]bool{domain.ItemWater: true, domain.ItemPower: true}})
+		closed, err := f.cases().UpdateCase(ctx, f.as["wx_officer"], closed.ID, app.CasePatch{Version: closed.Version}.
+			With("shutdown", domain.ShutdownClosed).With("shutdown_date", "2020-10-01").
+			With("two_cuts_three_clears", map[string]bool{domain.ItemWater: true, domain.ItemPower: true}))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -225,7 +226,7 @@ func TestCaseAction_Refusals(t *testing.T) {
 			t.Run(tc.name, func(t *testing.T) { f.refused(t, tc.user, tc.id, tc.in, tc.code, tc.field) })
 		}
 		// Nothing refused was written.
-		got, err := f.db.Case(ctx, f.as["wx_officer"], c.ID)
+		got, err := f.cases().Case(ctx, f.as["wx_officer"], c.ID)
 		if err != nil || got.Version != c.Version || got.Status != domain.StatusRectifying {
 			t.Fatalf("after refusals: %+v %v", got, err)
 		}
@@ -235,7 +236,7 @@ func TestCaseAction_Refusals(t *testing.T) {
 		f.caseAct(t, "wx_grid", c.ID, domain.CaseRequestCloseout, "")
 		f.refused(t, "district", c.ID, store.CaseActionInput{Action: domain.CaseApprove}, domain.ECONFLICT, "status")
 		// In a review state edits are refused: return first.
-		_, err = f.db.UpdateCase(ctx, f.as["wx_officer"], c.ID, store.CasePatch{Version: c.Version + 1, Description: ptr("改")})
+		_, err = f.cases().UpdateCase(ctx, f.as["wx_officer"], c.ID, app.CasePatch{Version: c.Version + 1}.With("description", "改"))
 		wantCode(t, err, domain.ECONFLICT)
 	})
 }
@@ -271,7 +272,7 @@ func TestCaseAction_VoidReopenPublish(t *testing.T) {
 		if c.Status != domain.StatusRectifying || c.ClosedAt != nil || c.Published {
 			t.Fatalf("reopen: %+v", c)
 		}
-		evs, err := f.db.CaseTimeline(context.Background(), f.as["wx_officer"], c.ID)
+		evs, err := f.cases().CaseTimeline(context.Background(), f.as["wx_officer"], c.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -299,9 +300,9 @@ func TestCaseAction_TransferMovesScope(t *testing.T) {
 		if got.OrgID != yh.ID || got.VillageID == nil || *got.VillageID != dongfang.ID || got.Status != domain.StatusRectifying || got.ProblemNo != c.ProblemNo {
 			t.Fatalf("transferred %+v", got)
 		}
-		_, err = f.db.Case(ctx, f.as["wx_officer"], c.ID)
+		_, err = f.cases().Case(ctx, f.as["wx_officer"], c.ID)
 		wantCode(t, err, domain.ENOTFOUND)
-		if _, err := f.db.Case(ctx, f.as["yh_officer"], c.ID); err != nil {
+		if _, err := f.cases().Case(ctx, f.as["yh_officer"], c.ID); err != nil {
 			t.Fatalf("new town cannot see it: %v", err)
 		}
 		site, err := f.db.Site(ctx, f.as["yh_grid"], c.SiteID)
@@ -554,8 +555,8 @@ func TestRecheck_DueListAndRunningSitePromptsReopen(t *testing.T) {
 		for _, it := range f.camp.ClearItems {
 			all[it] = true
 		}
-		c, err := f.db.UpdateCase(ctx, f.as["wx_officer"], c.ID, store.CasePatch{Version: c.Version,
-			Shutdown: ptr(domain.ShutdownClosed), ShutdownDate: ptr(domain.Date("2020-10-10")), Clears: all})
+		c, err := f.cases().UpdateCase(ctx, f.as["wx_officer"], c.ID, app.CasePatch{Version: c.Version}.
+			With("shutdown", domain.ShutdownClosed).With("shutdown_date", "2020-10-10").With("two_cuts_three_clears", all))
 		if err != nil {
 			t.Fatal(err)
 		}

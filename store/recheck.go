@@ -106,7 +106,7 @@ func (d *DB) RecordRecheck(ctx context.Context, a *domain.Actor, siteID int64, o
 		return nil, err
 	}
 	res := &RecheckResult{Inspection: x}
-	cs, _, err := d.Cases(ctx, a, CaseFilter{CampaignID: x.CampaignID, SiteID: siteID})
+	cs, err := d.siteCases(ctx, a, x.CampaignID, siteID)
 	if err != nil {
 		return nil, err
 	}

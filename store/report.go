@@ -285,7 +285,7 @@ func (d *DB) TownPreview(ctx context.Context, a *domain.Actor, campaignID, townI
 // frozenCase is a 附件1 row as a snapshot keeps it: the case's fields and
 // names, without the live warnings (the snapshot's validation has them).
 func frozenCase(c *domain.Case) *domain.Case {
-	x := cloneCase(c)
+	x := c.Clone()
 	x.Warnings = nil
 	return x
 }

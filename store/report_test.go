@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"zhengzhi/app"
 	"zhengzhi/domain"
 	"zhengzhi/store"
 	"zhengzhi/store/storetest"
@@ -143,8 +144,8 @@ func TestReport_SubmittedSnapshotNeverChanges_ResubmissionKeepsFirstTime(t *test
 
 		// The case changes after submission: the snapshot does not.
 		f.clock.T = f.clock.T.Add(time.Hour)
-		if _, err := f.db.UpdateCase(ctx, f.as["wx_officer"], c.ID, store.CasePatch{Version: c.Version, FineFen: ptr(int64(123450)),
-			CaseFiled: ptr(true)}); err != nil {
+		if _, err := f.cases().UpdateCase(ctx, f.as["wx_officer"], c.ID, app.CasePatch{Version: c.Version}.With("fine_fen", 123450).
+			With("case_filed", true)); err != nil {
 			t.Fatal(err)
 		}
 		f.mustCase(t, "wx_officer", newCase("五星新问题"))

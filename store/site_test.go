@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"zhengzhi/app"
 	"zhengzhi/domain"
 	"zhengzhi/store"
 	"zhengzhi/store/storetest"
@@ -289,7 +290,7 @@ func TestCreateInspection_NeverCreatesCase(t *testing.T) {
 		if x.CampaignID != f.camp.ID || !x.InspectedAt.Equal(at) || x.Inspectors != "wx_grid" {
 			t.Fatalf("inspection = %+v", x)
 		}
-		_, total, err := f.db.Cases(ctx, f.as["district"], store.CaseFilter{})
+		_, total, err := f.cases().Cases(ctx, f.as["district"], app.CaseFilter{})
 		if err != nil || total != 0 {
 			t.Fatalf("an inspection must not open a case: %d %v", total, err)
 		}

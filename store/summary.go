@@ -175,10 +175,6 @@ func (d *DB) summarize(ctx context.Context, q querier, camp *domain.Campaign, or
 
 	// Cols 4–19 from the cases, summarised in batches; each batch's rows
 	// are added up per region in fen, so 合计 stays the exact Σ rows.
-	clearItems := camp.ClearItems
-	if len(clearItems) == 0 {
-		clearItems = domain.DefaultClearItems
-	}
 	acc := domain.Summarize(regions, nil, sites).Rows
 	batch := make([]domain.CaseFacts, 0, summaryBatch)
 	flush := func() {
@@ -193,7 +189,7 @@ func (d *DB) summarize(ctx context.Context, q querier, camp *domain.Campaign, or
 		}
 		batch = batch[:0]
 	}
-	rows, err = q.QueryContext(ctx, `SELECT c.status, c.category, c.onsite_status, c.clears, c.case_filed, c.fine_fen,
+	rows, err = q.QueryContext(ctx, `SELECT c.status, c.category, c.onsite_status, c.clears_done, c.case_filed, c.fine_fen,
 		c.confiscated_fen, c.judicial_transfer, c.detained_persons, c.disciplined_persons, p.path
 		FROM cases c JOIN org_units p ON p.id = COALESCE(c.village_id, c.org_id)
 		WHERE c.campaign_id = $1 AND p.path LIKE $2 AND c.status <> 'voided'`, camp.ID, org.Path+"%")
@@ -204,11 +200,11 @@ func (d *DB) summarize(ctx context.Context, q querier, camp *domain.Campaign, or
 	for rows.Next() {
 		var c domain.Case
 		var path string
-		if err := rows.Scan(&c.Status, &c.Category, &c.OnsiteStatus, jsonScan{&c.Clears}, &c.CaseFiled, &c.FineFen,
+		if err := rows.Scan(&c.Status, &c.Category, &c.OnsiteStatus, &c.ClearsDone, &c.CaseFiled, &c.FineFen,
 			&c.ConfiscatedFen, &c.JudicialTransfer, &c.DetainedPersons, &c.DisciplinedPersons, &path); err != nil {
 			return domain.Summary{}, err
 		}
-		batch = append(batch, domain.FactsOf(&c, clearItems, regionOf(org, breakdown, path)))
+		batch = append(batch, domain.FactsOf(&c, regionOf(org, breakdown, path)))
 		if len(batch) == summaryBatch {
 			flush()
 		}

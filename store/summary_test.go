@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"zhengzhi/app"
 	"zhengzhi/domain"
 	"zhengzhi/store"
 	"zhengzhi/store/storetest"
@@ -216,7 +217,7 @@ func TestSummary_MatchesIndependentComputation(t *testing.T) {
 		for _, name := range officialTowns {
 			want[name] = &domain.SummaryRow{OrgID: f.orgs[name].ID, Region: name}
 		}
-		cases, _, err := f.db.Cases(ctx, f.as["district"], store.CaseFilter{})
+		cases, _, err := f.cases().Cases(ctx, f.as["district"], app.CaseFilter{})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"zhengzhi/app"
 	"zhengzhi/domain"
 	"zhengzhi/store"
 	"zhengzhi/store/storetest"
@@ -164,7 +165,7 @@ func TestAPI_Dashboard(t *testing.T) {
 		e.newCase("甲")
 		c := e.newCase("乙")
 		e.do("wx_officer", "PATCH", "/api/v1/cases/"+fmtInt(c.ID), map[string]any{"version": 1, "rectify_deadline": "2020-10-01"}).want(http.StatusOK)
-		var dash store.Dashboard
+		var dash app.Dashboard
 		e.do("wx_officer", "GET", "/api/v1/dashboard", nil).want(http.StatusOK).decode(&dash)
 		if dash.Cases != 2 || dash.Sites != 2 || dash.Inspected != 2 || dash.Overdue != 1 || dash.ByStatus["registered"] != 2 || dash.ByCategory["electroplating"] != 2 {
 			t.Fatalf("dashboard %+v", dash)

@@ -1,13 +1,18 @@
 package app_test
 
 import (
+	"bytes"
 	"context"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/xuri/excelize/v2"
+
 	"zhengzhi/app"
 	"zhengzhi/domain"
+	formspkg "zhengzhi/forms"
 	"zhengzhi/store"
 	"zhengzhi/store/storetest"
 )
@@ -458,5 +463,97 @@ func TestCaseTimeline(t *testing.T) {
 		if strings.Contains(string(evs[0].After), "town_name") {
 			t.Fatalf("display fields leaked into the audit trail: %s", evs[0].After)
 		}
+	})
+}
+
+// TestCase_ClearsDoneAgreesInAtt1AndAtt2: in a campaign that adds 清厂房, a
+// case with the five default items done is ticked neither in 附件1 col 16
+// nor counted in 附件2 col 13; with 清厂房 done, in both.
+func TestCase_ClearsDoneAgreesInAtt1AndAtt2(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, dialect store.Dialect) {
+		f := newCaseFixtureWith(t, dialect, append(slices.Clone(domain.DefaultClearItems), domain.ItemPremises))
+		ctx := context.Background()
+		wx, district := f.as["wx_officer"], f.as["district"]
+		c := f.mustCase(t, "wx_officer", newCase("五星喷涂"))
+		forms := func() (tick string, count int) {
+			t.Helper()
+			_, rows, err := f.app.ProblemRows(ctx, district, 0, f.orgs["五星街道"].ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var buf bytes.Buffer
+			if err := formspkg.WriteProblems(&buf, rows); err != nil {
+				t.Fatal(err)
+			}
+			x, err := excelize.OpenReader(&buf)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tick, err = x.GetCellValue("附件1", "P5"); err != nil {
+				t.Fatal(err)
+			}
+			s, err := f.app.Summary(ctx, district, app.SummaryQuery{OrgID: f.orgs["五星街道"].ID})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return tick, s.Total.TwoCutsThreeClears
+		}
+		five := map[string]bool{}
+		for _, it := range domain.DefaultClearItems {
+			five[it] = true
+		}
+		got, err := f.app.UpdateCase(ctx, wx, c.ID, patch(1, "two_cuts_three_clears", five))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.ClearsDone {
+			t.Fatal("ClearsDone with 清厂房 not done")
+		}
+		if tick, n := forms(); tick != "" || n != 0 {
+			t.Fatalf("five of six done: 附件1 col 16 %q, 附件2 col 13 %d; want blank and 0", tick, n)
+		}
+		if _, err := f.app.UpdateCase(ctx, wx, c.ID, patch(2, "two_cuts_three_clears", map[string]bool{domain.ItemPremises: true})); err != nil {
+			t.Fatal(err)
+		}
+		if tick, n := forms(); tick != "√" || n != 1 {
+			t.Fatalf("all six done: 附件1 col 16 %q, 附件2 col 13 %d; want √ and 1", tick, n)
+		}
+	})
+}
+
+func TestDashboard_Figures(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, dialect store.Dialect) {
+		f := newCaseFixture(t, dialect)
+		ctx := context.Background()
+		wx := f.as["wx_officer"]
+		a := newCase("甲")
+		a.RectifyDeadline = "2020-10-01" // past on 2020-10-14
+		f.mustCase(t, "wx_officer", a)
+		b := newCase("乙")
+		b.Category = domain.CatSmelting
+		cb := f.mustCase(t, "wx_officer", b)
+		f.mustCase(t, "yh_officer", newCase("丙"))
+		if _, err := f.app.UpdateCase(ctx, f.as["supervisor"], cb.ID, patch(1, "supervised", true)); err != nil {
+			t.Fatal(err)
+		}
+		v := f.mustCase(t, "wx_officer", newCase("丁作废"))
+		if _, err := f.raw.Exec(`UPDATE cases SET status = $1, rectify_deadline = $2, supervised = $3 WHERE id = $4`,
+			string(domain.StatusVoided), "2020-10-01", true, v.ID); err != nil {
+			t.Fatal(err)
+		}
+		d, err := f.app.Dashboard(ctx, wx, 0, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d.OrgID != f.orgs["五星街道"].ID || d.CampaignID != f.camp.ID || d.Cases != 2 || d.Sites != 3 || d.Inspected != 3 ||
+			d.Overdue != 1 || d.Supervised != 1 || d.ClosedOut != 0 || d.ByStatus["registered"] != 2 || d.ByStatus["voided"] != 1 ||
+			d.ByCategory["spraying"] != 1 || d.ByCategory["smelting"] != 1 {
+			t.Fatalf("五星 dashboard %+v", d)
+		}
+		if d, err := f.app.Dashboard(ctx, f.as["district"], 0, 0); err != nil || d.Cases != 3 || d.Overdue != 1 {
+			t.Fatalf("district dashboard %+v %v", d, err)
+		}
+		_, err = f.app.Dashboard(ctx, f.as["yh_officer"], f.orgs["五星街道"].ID, 0)
+		wantCode(t, err, domain.ENOTFOUND)
 	})
 }

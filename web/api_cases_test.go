@@ -69,6 +69,11 @@ func TestAPI_CasesLifecycleOfAFile(t *testing.T) {
 		}
 		e.do("wx_officer", "PATCH", "/api/v1/cases/"+id, map[string]any{"version": 2, "shutdown_date": "2020-13-01"}).wantError(http.StatusBadRequest, "shutdown_date")
 		e.do("wx_officer", "PATCH", "/api/v1/cases/"+id, map[string]any{"version": 2, "fine_fen": -1}).wantError(http.StatusBadRequest, "fine_fen")
+		// A name that is no writable case field, or a value of the wrong type, is 400 naming the field.
+		e.do("wx_officer", "PATCH", "/api/v1/cases/"+id, map[string]any{"version": 2, "status": "closed_out"}).wantError(http.StatusBadRequest, "status")
+		e.do("wx_officer", "PATCH", "/api/v1/cases/"+id, map[string]any{"version": 2, "fine_fen": "300000"}).wantError(http.StatusBadRequest, "fine_fen")
+		e.do("wx_officer", "PATCH", "/api/v1/cases/"+id, map[string]any{"version": 2, "two_cuts_three_clears": map[string]string{"water": "yes"}}).
+			wantError(http.StatusBadRequest, "two_cuts_three_clears")
 		// List with filters and paging.
 		e.newCase("另一电镀点")
 		var l listResult[domain.Case]

@@ -148,5 +148,3 @@ func demoSite(ctx context.Context, db *app.App, camp *domain.Campaign, rng *rand
 	_, err = db.UpdateCase(ctx, officer, c.ID, p)
 	return err
 }
-
-func ptr[T any](v T) *T { return &v }

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"fmt"
 	"reflect"
 	"strconv"
@@ -343,7 +344,10 @@ func (r Reader) Cases(f CaseFilter) ([]*domain.Case, int, error) {
 func migrateData(ctx context.Context, tx *sql.Tx, migration string) error {
 	switch migration {
 	case "0006_cases_clears_done.sql":
-		return backfillClearsDone(ctx, tx)
+		if err := backfillClearsDone(ctx, tx); err != nil {
+			return err
+		}
+		return backfillSnapshotClearsDone(ctx, tx)
 	}
 	return nil
 }
@@ -376,6 +380,54 @@ func backfillClearsDone(ctx context.Context, tx *sql.Tx) error {
 	for _, id := range done {
 		if _, err := tx.ExecContext(ctx, `UPDATE cases SET clears_done = $1 WHERE id = $2`, true, id); err != nil {
 			return fmt.Errorf("backfill clears_done of case %d: %w", id, err)
+		}
+	}
+	return nil
+}
+
+// backfillSnapshotClearsDone gives the 附件1 rows frozen in weekly reports
+// before clears_done existed the flag their 附件1 col 16 is now drawn from,
+// derived as for the live cases; rows that have it are left alone.
+func backfillSnapshotClearsDone(ctx context.Context, tx *sql.Tx) error {
+	rows, err := tx.QueryContext(ctx, `SELECT r.id, r.problems, k.clear_items FROM weekly_reports r JOIN campaigns k ON k.id = r.campaign_id`)
+	if err != nil {
+		return fmt.Errorf("backfill snapshot clears_done: %w", err)
+	}
+	updated := map[int64]string{}
+	for rows.Next() {
+		var id int64
+		var problems []map[string]json.RawMessage
+		var camp domain.Campaign
+		if err := rows.Scan(&id, jsonScan{&problems}, jsonScan{&camp.ClearItems}); err != nil {
+			rows.Close()
+			return fmt.Errorf("backfill snapshot clears_done: %w", err)
+		}
+		changed := false
+		for _, p := range problems {
+			if _, ok := p["two_cuts_three_clears_done"]; ok {
+				continue
+			}
+			var c domain.Case
+			if raw, ok := p["two_cuts_three_clears"]; ok {
+				if err := json.Unmarshal(raw, &c.Clears); err != nil {
+					rows.Close()
+					return fmt.Errorf("backfill snapshot clears_done of report %d: %w", id, err)
+				}
+			}
+			p["two_cuts_three_clears_done"] = json.RawMessage(strconv.FormatBool(c.ClearsComplete(&camp)))
+			changed = true
+		}
+		if changed {
+			updated[id] = mustJSON(problems)
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("backfill snapshot clears_done: %w", err)
+	}
+	for id, problems := range updated {
+		if _, err := tx.ExecContext(ctx, `UPDATE weekly_reports SET problems = $1 WHERE id = $2`, problems, id); err != nil {
+			return fmt.Errorf("backfill snapshot clears_done of report %d: %w", id, err)
 		}
 	}
 	return nil

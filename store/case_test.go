@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"math/rand/v2"
 	"regexp"
@@ -285,8 +286,17 @@ func TestMigration_BackfillsClearsDone(t *testing.T) {
 		all := open("全部完成", premises.ClearItems)
 		fiveOnly := open("未清厂房", domain.DefaultClearItems)
 		none := open("未开始", nil)
-		// Back to the schema before the column, as an older version left it.
+		// Back to the schema before the column, as an older version left it,
+		// with a weekly report whose frozen 附件1 rows lack the flag (but one).
 		raw, _ := db.RawForTests()
+		five := `{"water":true,"power":true,"materials":true,"equipment":true,"products":true`
+		snapshot := `[{"problem_no":"a","two_cuts_three_clears":` + five + `,"premises":true}},` +
+			`{"problem_no":"b","two_cuts_three_clears":` + five + `,"premises":false}},` +
+			`{"problem_no":"c","two_cuts_three_clears":{},"two_cuts_three_clears_done":true}]`
+		if _, err := raw.Exec(`INSERT INTO weekly_reports (campaign_id, org_id, deadline, status, problems, created_at, updated_at)
+			VALUES ($1, $2, $3, 'submitted', $4, $3, $3)`, premises.ID, town.ID, "2020-10-14T09:00:00.000000Z", snapshot); err != nil {
+			t.Fatal(err)
+		}
 		for _, q := range []string{`ALTER TABLE cases DROP COLUMN clears_done`,
 			`DELETE FROM schema_migrations WHERE name = '0006_cases_clears_done.sql'`} {
 			if _, err := raw.Exec(q); err != nil {
@@ -309,7 +319,31 @@ func TestMigration_BackfillsClearsDone(t *testing.T) {
 					t.Errorf("case %d: clears_done %v after the migration, want %v", id, done, want)
 				}
 			}
+			var problems []domain.Case
+			if err := raw.QueryRow(`SELECT problems FROM weekly_reports`).Scan(jsonScanner{&problems}); err != nil {
+				t.Fatal(err)
+			}
+			var flags []bool
+			for _, c := range problems {
+				flags = append(flags, c.ClearsDone)
+			}
+			if !slices.Equal(flags, []bool{true, false, true}) {
+				t.Errorf("frozen 附件1 rows' clears_done %v, want [true false true]", flags)
+			}
 			db.Close()
 		}
 	})
+}
+
+// jsonScanner scans a JSON text column.
+type jsonScanner struct{ v any }
+
+func (s jsonScanner) Scan(src any) error {
+	switch x := src.(type) {
+	case string:
+		return json.Unmarshal([]byte(x), s.v)
+	case []byte:
+		return json.Unmarshal(x, s.v)
+	}
+	return fmt.Errorf("json column: unexpected %T", src)
 }

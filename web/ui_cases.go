@@ -437,7 +437,7 @@ func changes(ev domain.AuditEvent) []string {
 	json.Unmarshal(ev.After, &after)
 	var out []string
 	for k, v := range after {
-		if k == "version" || k == "updated_at" || k == "warnings" {
+		if k == "version" || k == "updated_at" || k == "warnings" || k == "two_cuts_three_clears_done" {
 			continue
 		}
 		old, had := before[k]

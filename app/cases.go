@@ -111,11 +111,12 @@ func (s *App) CreateCase(ctx context.Context, a *domain.Actor, in CaseInput) (*d
 			return err
 		}
 		now := tx.Now()
-		n, err := tx.NextProblemNo(town.Prefix, now.In(s.zone).Year())
+		year := now.In(s.zone).Year()
+		n, err := tx.NextProblemNo(town.Prefix, year)
 		if err != nil {
 			return err
 		}
-		c.ProblemNo = domain.ProblemNo(town.Prefix, now.In(s.zone).Year(), n)
+		c.ProblemNo = domain.ProblemNo(town.Prefix, year, n)
 		c.Status = domain.StatusRegistered
 		c.Status = domain.StatusAfterEdit(c)
 		c.Derive(camp, now)

@@ -148,8 +148,7 @@ func (f *loopFixture) readyCase(t *testing.T, name string, village bool) *domain
 		in.VillageID = f.orgs["新中社区"].ID
 	}
 	c := f.mustCase(t, "wx_officer", in)
-	c, err := f.app.UpdateCase(context.Background(), f.as["wx_officer"], c.ID, app.CasePatch{Version: c.Version,
-		OnsiteStatus: loopPtr(domain.OnsiteDone), OnsiteDoneDate: loopPtr(domain.Date("2020-10-13"))})
+	c, err := f.app.UpdateCase(context.Background(), f.as["wx_officer"], c.ID, app.CasePatch{Version: c.Version}.With("onsite_status", loopPtr(domain.OnsiteDone)).With("onsite_done_date", loopPtr(domain.Date("2020-10-13"))))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -241,7 +240,7 @@ func TestCaseAction_WholeLoopVillageTownDistrict(t *testing.T) {
 			t.Fatalf("%d approve events", n)
 		}
 		// A closed-out case is read-only.
-		_, err := f.app.UpdateCase(context.Background(), f.as["wx_officer"], c.ID, app.CasePatch{Version: c.Version, Description: loopPtr("改")})
+		_, err := f.app.UpdateCase(context.Background(), f.as["wx_officer"], c.ID, app.CasePatch{Version: c.Version}.With("description", loopPtr("改")))
 		wantLoopCode(t, err, domain.ECONFLICT)
 		f.verifyAudit(t)
 	})
@@ -291,7 +290,7 @@ func TestCaseAction_ReturnAtEachLevelNeedsReason(t *testing.T) {
 			}
 			// Returned: editable again, and the old signatures are no longer
 			// checked against the content (it may now change).
-			if _, err := f.app.UpdateCase(ctx, f.as["wx_officer"], c.ID, app.CasePatch{Version: c.Version, Description: loopPtr("补充说明")}); err != nil {
+			if _, err := f.app.UpdateCase(ctx, f.as["wx_officer"], c.ID, app.CasePatch{Version: c.Version}.With("description", loopPtr("补充说明"))); err != nil {
 				t.Fatal(err)
 			}
 			for _, s := range f.signoffs(t, c.ID) {
@@ -311,9 +310,7 @@ func TestCaseAction_Refusals(t *testing.T) {
 		notReady := f.mustCase(t, "wx_grid", app.CaseInput{VillageID: f.orgs["新中社区"].ID, CaseFields: domain.CaseFields{UnitName: "未整治", Category: domain.CatDust, Address: "新中", Description: "粉尘"}})
 		// 关闭 with an incomplete 两断三清.
 		closed := f.readyCase(t, "关闭未清", true)
-		closed, err := f.app.UpdateCase(ctx, f.as["wx_officer"], closed.ID, app.CasePatch{Version: closed.Version,
-			Shutdown: loopPtr(domain.ShutdownClosed), ShutdownDate: loopPtr(domain.Date("2020-10-01")),
-			Clears: map[string]bool{domain.ItemWater: true, domain.ItemPower: true}})
+		closed, err := f.app.UpdateCase(ctx, f.as["wx_officer"], closed.ID, app.CasePatch{Version: closed.Version}.With("shutdown", loopPtr(domain.ShutdownClosed)).With("shutdown_date", loopPtr(domain.Date("2020-10-01"))).With("two_cuts_three_clears", map[string]bool{domain.ItemWater: true, domain.ItemPower: true}))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -349,7 +346,7 @@ func TestCaseAction_Refusals(t *testing.T) {
 		f.caseAct(t, "wx_grid", c.ID, domain.CaseRequestCloseout, "")
 		f.refused(t, "district", c.ID, app.CaseActionInput{Action: domain.CaseApprove}, domain.ECONFLICT, "status")
 		// In a review state edits are refused: return first.
-		_, err = f.app.UpdateCase(ctx, f.as["wx_officer"], c.ID, app.CasePatch{Version: c.Version + 1, Description: loopPtr("改")})
+		_, err = f.app.UpdateCase(ctx, f.as["wx_officer"], c.ID, app.CasePatch{Version: c.Version + 1}.With("description", loopPtr("改")))
 		wantLoopCode(t, err, domain.ECONFLICT)
 	})
 }

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"path/filepath"
 	"strconv"
-	"strings"
 	"testing"
 	"time"
 
@@ -173,14 +172,6 @@ func wantErrCode(t *testing.T, err error, code string) {
 	if got := domain.ErrorCode(err); got != code {
 		t.Fatalf("error code = %q (%v), want %q", got, err, code)
 	}
-}
-
-func warningCodes(ws []domain.Warning) string {
-	var codes []string
-	for _, w := range ws {
-		codes = append(codes, w.Code)
-	}
-	return strings.Join(codes, ",")
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }

@@ -21,8 +21,7 @@ func TestRecheck_DueListAndRunningSitePromptsReopen(t *testing.T) {
 		for _, it := range f.camp.ClearItems {
 			all[it] = true
 		}
-		c, err := f.app.UpdateCase(ctx, f.as["wx_officer"], c.ID, app.CasePatch{Version: c.Version,
-			Shutdown: loopPtr(domain.ShutdownClosed), ShutdownDate: loopPtr(domain.Date("2020-10-10")), Clears: all})
+		c, err := f.app.UpdateCase(ctx, f.as["wx_officer"], c.ID, app.CasePatch{Version: c.Version}.With("shutdown", loopPtr(domain.ShutdownClosed)).With("shutdown_date", loopPtr(domain.Date("2020-10-10"))).With("two_cuts_three_clears", all))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -126,8 +125,7 @@ func TestDueRechecks_SQLAgreesWithDomain(t *testing.T) {
 				Category: domain.CatSpraying, Address: name + "所在地", Description: "无证从事喷涂作业"}})
 			if shutdown != domain.ShutdownNone {
 				var err error
-				if c, err = f.app.UpdateCase(ctx, officer, c.ID, app.CasePatch{Version: c.Version, Shutdown: loopPtr(shutdown),
-					ShutdownDate: loopPtr(domain.Date("2020-10-10"))}); err != nil {
+				if c, err = f.app.UpdateCase(ctx, officer, c.ID, app.CasePatch{Version: c.Version}.With("shutdown", loopPtr(shutdown)).With("shutdown_date", loopPtr(domain.Date("2020-10-10")))); err != nil {
 					t.Fatalf("shutdown %s: %v", name, err)
 				}
 			}
@@ -215,8 +213,7 @@ func TestRecheckPrompts_SQLAgreesWithDomain(t *testing.T) {
 		// A case of another town, at the town itself.
 		yh := f.mustCase(t, "yh_officer", app.CaseInput{OrgID: f.orgs["永红街道"].ID, CaseFields: domain.CaseFields{UnitName: "永红复燃",
 			Category: domain.CatSpraying, Address: "永红", Description: "无证从事喷涂作业"}})
-		yh, err := f.app.UpdateCase(ctx, f.as["yh_officer"], yh.ID, app.CasePatch{Version: yh.Version,
-			OnsiteStatus: loopPtr(domain.OnsiteDone), OnsiteDoneDate: loopPtr(domain.Date("2020-10-13"))})
+		yh, err := f.app.UpdateCase(ctx, f.as["yh_officer"], yh.ID, app.CasePatch{Version: yh.Version}.With("onsite_status", loopPtr(domain.OnsiteDone)).With("onsite_done_date", loopPtr(domain.Date("2020-10-13"))))
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -32,11 +32,10 @@ type reportFixture struct {
 
 // The weekly deadlines of the fixture's campaign (Wednesdays 17:00 Shanghai).
 var (
-	sh          = domain.Shanghai()
-	campaignNow = time.Date(2020, 10, 14, 9, 30, 0, 0, sh) // a Wednesday morning in the middle of the campaign
-	week1014    = time.Date(2020, 10, 14, 17, 0, 0, 0, sh)
-	week1021    = time.Date(2020, 10, 21, 17, 0, 0, 0, sh)
-	week1007    = time.Date(2020, 10, 7, 17, 0, 0, 0, sh)
+	sh       = domain.Shanghai()
+	week1014 = time.Date(2020, 10, 14, 17, 0, 0, 0, sh)
+	week1021 = time.Date(2020, 10, 21, 17, 0, 0, 0, sh)
+	week1007 = time.Date(2020, 10, 7, 17, 0, 0, 0, sh)
 )
 
 // reportUsers are the fixture's users by name, role and unit.

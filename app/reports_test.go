@@ -89,8 +89,7 @@ func TestReport_SubmittedSnapshotNeverChanges_ResubmissionKeepsFirstTime(t *test
 
 		// The case changes after submission: the snapshot does not.
 		f.clock.T = f.clock.T.Add(time.Hour)
-		if _, err := f.app.UpdateCase(ctx, f.as["wx_officer"], c.ID, app.CasePatch{Version: c.Version, FineFen: valueRef(int64(123450)),
-			CaseFiled: valueRef(true)}); err != nil {
+		if _, err := f.app.UpdateCase(ctx, f.as["wx_officer"], c.ID, app.CasePatch{Version: c.Version}.With("fine_fen", valueRef(int64(123450))).With("case_filed", valueRef(true))); err != nil {
 			t.Fatal(err)
 		}
 		f.mustCase(t, "wx_officer", caseForm("五星新问题"))

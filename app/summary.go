@@ -109,10 +109,6 @@ func summarize(r store.Reader, camp *domain.Campaign, org *domain.OrgUnit, break
 	}
 
 	// Cols 4–19 from the cases; voided cases count nowhere.
-	clearItems := camp.ClearItems
-	if len(clearItems) == 0 {
-		clearItems = domain.DefaultClearItems
-	}
 	acc := domain.Summarize(regions, nil, sites).Rows
 	batch := make([]domain.CaseFacts, 0, summaryBatch)
 	flush := func() {
@@ -131,7 +127,7 @@ func summarize(r store.Reader, camp *domain.Campaign, org *domain.OrgUnit, break
 		if err != nil {
 			return domain.Summary{}, err
 		}
-		batch = append(batch, domain.FactsOf(&c.Case, clearItems, regionOf(c.Path)))
+		batch = append(batch, domain.FactsOf(&c.Case, regionOf(c.Path)))
 		if len(batch) == summaryBatch {
 			flush()
 		}

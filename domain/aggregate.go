@@ -8,16 +8,16 @@ import (
 // TotalRegion is the region text of 附件2's last row.
 const TotalRegion = "合计"
 
-// FactsOf extracts what 附件2 needs of a case. clearItems is the campaign's
-// 两断三清 checklist (a case counts in col 13 only when every item is done);
-// regionID is the breakdown row the case falls in.
-func FactsOf(c *Case, clearItems []string, regionID int64) CaseFacts {
+// FactsOf extracts what 附件2 needs of a case; regionID is the breakdown row
+// the case falls in. Col 13 reads the case's stored ClearsDone flag (Derive:
+// every item of the campaign's checklist done), the flag 附件1 col 16 ticks.
+func FactsOf(c *Case, regionID int64) CaseFacts {
 	return CaseFacts{
 		RegionID:           regionID,
 		Status:             c.Status,
 		Category:           c.Category,
 		OnsiteDone:         c.OnsiteStatus == OnsiteDone,
-		ClearsComplete:     c.ClearsComplete(clearItems),
+		ClearsComplete:     c.ClearsDone,
 		CaseFiled:          c.CaseFiled,
 		FineFen:            c.FineFen,
 		ConfiscatedFen:     c.ConfiscatedFen,

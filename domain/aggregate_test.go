@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 )
 
 var summaryRegions = []SummaryRegion{
@@ -23,16 +24,23 @@ func TestFactsOf_CopiesWhatTheSummaryNeeds(t *testing.T) {
 		RegionID: 12, Status: StatusRectifying, Category: CatSpraying, OnsiteDone: true, ClearsComplete: true,
 		CaseFiled: true, FineFen: 123450, ConfiscatedFen: 7, JudicialTransfer: true, DetainedPersons: 3, DisciplinedPersons: 4,
 	}
-	if got := FactsOf(c, DefaultClearItems, 12); got != want {
+	c.Derive(&Campaign{ClearItems: DefaultClearItems}, time.Time{})
+	if got := FactsOf(c, 12); got != want {
 		t.Errorf("FactsOf = %+v\nwant %+v", got, want)
 	}
 	// A campaign that adds 清厂房 needs that item too.
 	withPremises := append(append([]string(nil), DefaultClearItems...), ItemPremises)
-	if FactsOf(c, withPremises, 12).ClearsComplete {
+	c.Derive(&Campaign{ClearItems: withPremises}, time.Time{})
+	if FactsOf(c, 12).ClearsComplete {
 		t.Error("ClearsComplete without 清厂房 on a campaign that requires it")
 	}
+	// Col 13 reads the stored flag, not the checklist.
+	c.ClearsDone = true
+	if !FactsOf(c, 12).ClearsComplete {
+		t.Error("FactsOf ignores the case's ClearsDone flag")
+	}
 	c.OnsiteStatus = OnsiteInProgress
-	if FactsOf(c, DefaultClearItems, 12).OnsiteDone {
+	if FactsOf(c, 12).OnsiteDone {
 		t.Error("OnsiteDone for an onsite status of in_progress")
 	}
 }

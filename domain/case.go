@@ -1,6 +1,9 @@
 package domain
 
-import "time"
+import (
+	"fmt"
+	"time"
+)
 
 // CaseStatus is a case's place in the closed loop (DESIGN.md §2 life cycle).
 type CaseStatus string
@@ -95,8 +98,10 @@ type Case struct {
 	ClosedAt  *time.Time `json:"closed_out_at"`
 
 	// ClearsDone is derived on every write (Derive): the campaign's whole
-	// 两断三清 checklist is done. Stored so that SQL can count it.
-	ClearsDone bool `json:"-"`
+	// 两断三清 checklist is done (ClearsComplete). Stored so that SQL can
+	// count it, and carried in JSON so that the weekly snapshots' frozen
+	// 附件1 rows keep it; it is never written by a user.
+	ClearsDone bool `json:"two_cuts_three_clears_done"`
 
 	// Filled on reads for display; not stored with the case.
 	TownName    string    `json:"town_name,omitempty"`
@@ -106,8 +111,14 @@ type Case struct {
 
 // CaseFields are the fields of a case that its users write (§7 case JSON):
 // the unit, the problem, its rectification, penalties and deadlines. A new
-// field is added here, to the store's column list, and nowhere else; the
+// field is added here, to the store's column table (store/case.go
+// caseFieldColumns) and to the forms that show it, and nowhere else; the
 // round-trip test (app/casefields_test.go) fails until it is carried through.
+//
+// The right tag says which right a change of the field needs beyond opening
+// or editing the case (FieldRight): "enforce" for 停产或关闭 and 行政刑事处罚,
+// 党纪政纪处理 (ActEnforce), "supervise" for 挂牌督办 (ActSupervise); an
+// untagged field needs ActEditCase.
 type CaseFields struct {
 	SourceNo       string   `json:"source_no"`
 	UnitName       string   `json:"unit_name"`
@@ -118,26 +129,26 @@ type CaseFields struct {
 	Source         Source   `json:"source"`
 
 	// 违法违规问题整治处理
-	Shutdown     Shutdown        `json:"shutdown"`
-	ShutdownDate Date            `json:"shutdown_date"`
+	Shutdown     Shutdown        `json:"shutdown" right:"enforce"`
+	ShutdownDate Date            `json:"shutdown_date" right:"enforce"`
 	Clears       map[string]bool `json:"two_cuts_three_clears"`
 	ClearDates   map[string]Date `json:"two_cuts_three_clears_dates"`
 
 	// 行政刑事处罚
-	CaseFiled          bool   `json:"case_filed"`
-	CaseNo             string `json:"case_no"`
-	FineFen            int64  `json:"fine_fen"`
-	ConfiscatedFen     int64  `json:"confiscated_fen"`
-	JudicialTransfer   bool   `json:"judicial_transfer"`
-	JudicialPersons    int    `json:"judicial_persons"`
-	DetainedPersons    int    `json:"detained_persons"`
-	DisciplinedPersons int    `json:"disciplined_persons"`
+	CaseFiled          bool   `json:"case_filed" right:"enforce"`
+	CaseNo             string `json:"case_no" right:"enforce"`
+	FineFen            int64  `json:"fine_fen" right:"enforce"`
+	ConfiscatedFen     int64  `json:"confiscated_fen" right:"enforce"`
+	JudicialTransfer   bool   `json:"judicial_transfer" right:"enforce"`
+	JudicialPersons    int    `json:"judicial_persons" right:"enforce"`
+	DetainedPersons    int    `json:"detained_persons" right:"enforce"`
+	DisciplinedPersons int    `json:"disciplined_persons" right:"enforce"`
 
 	OnsiteStatus       Onsite `json:"onsite_status"`
 	OnsiteDoneDate     Date   `json:"onsite_done_date"`
 	RectifyDeadline    Date   `json:"rectify_deadline"`
-	Supervised         bool   `json:"supervised"`
-	SupervisedDeadline Date   `json:"supervised_deadline"`
+	Supervised         bool   `json:"supervised" right:"supervise"`
+	SupervisedDeadline Date   `json:"supervised_deadline" right:"supervise"`
 }
 
 // Clone copies the fields deeply enough to edit the copy.
@@ -166,16 +177,50 @@ func (c *Case) Clone() *Case {
 	return &x
 }
 
-// ClearsComplete reports whether every item of the campaign's 两断三清
-// checklist is done: the checklist counts only when complete.
-func (c *Case) ClearsComplete(items []string) bool {
-	if len(items) == 0 {
-		return false
+// ClearsComplete reports whether 两断三清 is done: every item of the
+// campaign's checklist (DefaultClearItems when it has none) is done — an
+// item the case does not carry is not done (DESIGN.md §2). It is the one
+// rule of “两断三清 done”: Derive stores it as ClearsDone on every write,
+// and 附件1 col 16 and 附件2 col 13 both read that flag.
+func (c *Case) ClearsComplete(camp *Campaign) bool {
+	items := campaignClearItems(camp)
+	return len(items) > 0 && len(missingClears(c, items)) == 0
+}
+
+// Derive sets what a case's stored state follows from its fields, on every
+// write, at now: a 挂牌督办 case without a deadline gets the campaign's
+// default one (DefaultSupervisedDeadline), and ClearsDone is recomputed.
+func (c *Case) Derive(camp *Campaign, now time.Time) {
+	if c.Supervised && c.SupervisedDeadline == "" {
+		c.SupervisedDeadline = DefaultSupervisedDeadline(camp, now)
 	}
-	for _, it := range items {
-		if !c.Clears[it] {
-			return false
-		}
+	c.ClearsDone = c.ClearsComplete(camp)
+}
+
+// Stored is the case as it is stored and as the audit trail records it:
+// without the names and warnings filled in for display.
+func (c *Case) Stored() Case {
+	x := *c
+	x.TownName, x.VillageName, x.Warnings = "", "", nil
+	return x
+}
+
+// ProblemNo formats 问题编号 {prefix}-{YYYY}-{NNNN}: the town's prefix, the
+// year of registration and the town's sequence number n in that year.
+func ProblemNo(prefix string, year, n int) string {
+	return fmt.Sprintf("%s-%04d-%04d", prefix, year, n)
+}
+
+// FinishedStatuses are the statuses in which a case has run its course:
+// closed out or voided. A deadline passed in one of them is not overdue.
+var FinishedStatuses = []CaseStatus{StatusClosedOut, StatusVoided}
+
+// SiteTargetType is the 整治对象 type of the site a case registers when it
+// is opened without one (DESIGN.md §2): 停产停业 for the category stopped,
+// else 小字头.
+func SiteTargetType(cat Category) string {
+	if cat == CatStopped {
+		return TargetStopped
 	}
-	return true
+	return TargetXiaozitou
 }

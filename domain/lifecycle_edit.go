@@ -1,5 +1,10 @@
 package domain
 
+import (
+	"reflect"
+	"strings"
+)
+
 // The editing rules of a case's life cycle (DESIGN.md §2 “Case life cycle”):
 // which statuses accept edits and evidence, which edits move a case from
 // 登记 to 整治中, and which role-actions a change needs. The full transition
@@ -60,71 +65,134 @@ func StatusAfterEdit(c *Case) CaseStatus {
 	return c.Status
 }
 
+// caseField is one field of CaseFields: its index, JSON name and the right
+// a change of it needs.
+type caseField struct {
+	index int
+	name  string
+	right Action
+}
+
+// caseFieldList is CaseFields' fields in order with their rights, read once
+// from the struct's json and right tags.
+var caseFieldList = func() []caseField {
+	t := reflect.TypeFor[CaseFields]()
+	out := make([]caseField, t.NumField())
+	for i := range out {
+		f := t.Field(i)
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		right := ActEditCase
+		switch f.Tag.Get("right") {
+		case "":
+		case "enforce":
+			right = ActEnforce
+		case "supervise":
+			right = ActSupervise
+		default:
+			panic("domain: unknown right tag on CaseFields." + f.Name)
+		}
+		out[i] = caseField{index: i, name: name, right: right}
+	}
+	return out
+}()
+
+// FieldRight is the action a change of the case field with JSON name needs:
+// ActEnforce for 停产或关闭 and 行政刑事处罚, 党纪政纪处理, ActSupervise for 挂牌督办,
+// ActEditCase for every other field (the right tags on CaseFields), and ""
+// for a name that is no case field.
+func FieldRight(name string) Action {
+	for _, f := range caseFieldList {
+		if f.name == name {
+			return f.right
+		}
+	}
+	return ""
+}
+
 // EditActions lists the actions an actor needs to turn before into after:
-// penalty and shutdown fields need ActEnforce, 挂牌督办 needs ActSupervise,
-// any other case field ActEditCase. Only fields that change count, so a form
-// that sends back unchanged penalty fields needs no enforcement right.
+// each changed field's FieldRight, in the order ActEnforce, ActSupervise,
+// ActEditCase. Only fields that change count, so a form that sends back
+// unchanged penalty fields needs no enforcement right; in the 两断三清 maps a
+// missing item counts as not done and without a date.
 func EditActions(before, after *Case) []Action {
+	need := map[Action]bool{}
+	b, a := reflect.ValueOf(&before.CaseFields).Elem(), reflect.ValueOf(&after.CaseFields).Elem()
+	for _, f := range caseFieldList {
+		if fieldChanged(b.Field(f.index), a.Field(f.index)) {
+			need[f.right] = true
+		}
+	}
 	var acts []Action
-	if enforcementChanged(before, after) {
-		acts = append(acts, ActEnforce)
-	}
-	if before.Supervised != after.Supervised || before.SupervisedDeadline != after.SupervisedDeadline {
-		acts = append(acts, ActSupervise)
-	}
-	if descriptiveChanged(before, after) {
-		acts = append(acts, ActEditCase)
+	for _, act := range []Action{ActEnforce, ActSupervise, ActEditCase} {
+		if need[act] {
+			acts = append(acts, act)
+		}
 	}
 	return acts
 }
 
-// enforcementChanged covers 停产或关闭 and 行政刑事处罚, 党纪政纪处理.
-func enforcementChanged(b, a *Case) bool {
-	return b.Shutdown != a.Shutdown || b.ShutdownDate != a.ShutdownDate ||
-		b.CaseFiled != a.CaseFiled || b.CaseNo != a.CaseNo ||
-		b.FineFen != a.FineFen || b.ConfiscatedFen != a.ConfiscatedFen ||
-		b.JudicialTransfer != a.JudicialTransfer || b.JudicialPersons != a.JudicialPersons ||
-		b.DetainedPersons != a.DetainedPersons || b.DisciplinedPersons != a.DisciplinedPersons
+// CreateActions lists the actions opening c needs beyond ActCreateCase: the
+// rights of the restricted fields (ActEnforce, ActSupervise) it is opened
+// with a value in — a value other than the one Normalize gives a field left
+// empty.
+func CreateActions(c *Case) []Action {
+	base := &Case{CaseFields: c.CaseFields.Clone()}
+	bv, dv := reflect.ValueOf(&base.CaseFields).Elem(), reflect.ValueOf(caseDefaults)
+	for _, f := range caseFieldList {
+		if f.right != ActEditCase {
+			bv.Field(f.index).Set(dv.Field(f.index))
+		}
+	}
+	return EditActions(base, c)
 }
 
-// descriptiveChanged covers the remaining editable fields: the 附件1
-// description, 两断三清, 现场整治 and 整改期限.
-func descriptiveChanged(b, a *Case) bool {
-	if b.UnitName != a.UnitName || b.Category != a.Category || b.Address != a.Address ||
-		b.PersonInCharge != a.PersonInCharge || b.Description != a.Description ||
-		b.Source != a.Source || b.SourceNo != a.SourceNo ||
-		b.OnsiteStatus != a.OnsiteStatus || b.OnsiteDoneDate != a.OnsiteDoneDate ||
-		b.RectifyDeadline != a.RectifyDeadline {
-		return true
+// CheckEditRights checks that role r may make a change needing acts
+// (EditActions); the caller has checked scope. A change of nothing still
+// needs a role that edits cases in some way, so a role that never does is
+// refused rather than answered with the unchanged case.
+func CheckEditRights(r Role, acts []Action) error {
+	if len(acts) == 0 && !RoleMay(r, ActEditCase) && !RoleMay(r, ActEnforce) && !RoleMay(r, ActSupervise) {
+		return Forbidden()
 	}
-	return !sameBools(b.Clears, a.Clears) || !sameDates(b.ClearDates, a.ClearDates)
+	for _, act := range acts {
+		if !RoleMay(r, act) {
+			return Forbidden()
+		}
+	}
+	return nil
 }
 
-// sameBools compares checklists, treating a missing item as not done.
-func sameBools(x, y map[string]bool) bool {
-	for k, v := range x {
-		if y[k] != v {
-			return false
+// CheckCreateRights checks that role r may open c with the values it
+// carries (CreateActions); ActCreateCase itself is checked with the scope.
+func CheckCreateRights(r Role, c *Case) error {
+	for _, act := range CreateActions(c) {
+		if !RoleMay(r, act) {
+			return Forbidden()
 		}
 	}
-	for k, v := range y {
-		if x[k] != v {
-			return false
-		}
-	}
-	return true
+	return nil
 }
 
-func sameDates(x, y map[string]Date) bool {
-	for k, v := range x {
-		if y[k] != v {
-			return false
+// fieldChanged compares one field of two cases; maps item by item, a
+// missing item counting as the zero value.
+func fieldChanged(b, a reflect.Value) bool {
+	if b.Kind() != reflect.Map {
+		return !b.Equal(a)
+	}
+	zero := reflect.Zero(b.Type().Elem())
+	get := func(m, k reflect.Value) reflect.Value {
+		if v := m.MapIndex(k); v.IsValid() {
+			return v
+		}
+		return zero
+	}
+	for _, pair := range [][2]reflect.Value{{b, a}, {a, b}} {
+		it := pair[0].MapRange()
+		for it.Next() {
+			if !it.Value().Equal(get(pair[1], it.Key())) {
+				return true
+			}
 		}
 	}
-	for k, v := range y {
-		if x[k] != v {
-			return false
-		}
-	}
-	return true
+	return false
 }

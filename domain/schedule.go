@@ -20,9 +20,9 @@ const (
 )
 
 // liveCase reports whether a case still runs its course: not closed out and not
-// voided (a voided case counts nowhere).
+// voided (a voided case counts nowhere), i.e. not in FinishedStatuses.
 func liveCase(c *Case) bool {
-	return c.Status != StatusClosedOut && c.Status != StatusVoided
+	return !slices.Contains(FinishedStatuses, c.Status)
 }
 
 // Overdue reports whether a case is past its 整改期限: the deadline lies

@@ -47,7 +47,7 @@ var signedFields = []string{"id", "problem_no", "source_no", "campaign_id", "org
 // bookkeeping that change without the content changing. A field left out
 // of JSON is named by its Go name (fieldName).
 var unsignedFields = []string{"status", "version", "published", "created_by", "created_at",
-	"updated_at", "closed_out_at", "ClearsDone", "town_name", "village_name", "warnings"}
+	"updated_at", "closed_out_at", "two_cuts_three_clears_done", "town_name", "village_name", "warnings"}
 
 // fieldName names a Case field as signedFields and unsignedFields do: by
 // its JSON name, or by its Go name when JSON leaves it out (`json:"-"`).

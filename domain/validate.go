@@ -228,6 +228,9 @@ func ValidateSummary(r SummaryRow) (errs, warns []Warning) {
 	return errs, warns
 }
 
+// caseDefaults are the values Normalize gives the fields left empty.
+var caseDefaults = CaseFields{Shutdown: ShutdownNone, OnsiteStatus: OnsiteNotStarted, Source: SourceGrid}
+
 // Normalize cleans a case before it is stored: strings trimmed, defaults for
 // 停产或关闭 (none), 现场整治 (not_started) and source (grid), the 两断三清
 // checklist filled with the campaign's items (not done), and the values
@@ -243,13 +246,13 @@ func (c *Case) Normalize(camp *Campaign) error {
 	c.Shutdown = Shutdown(strings.TrimSpace(string(c.Shutdown)))
 	c.OnsiteStatus = Onsite(strings.TrimSpace(string(c.OnsiteStatus)))
 	if c.Shutdown == "" {
-		c.Shutdown = ShutdownNone
+		c.Shutdown = caseDefaults.Shutdown
 	}
 	if c.OnsiteStatus == "" {
-		c.OnsiteStatus = OnsiteNotStarted
+		c.OnsiteStatus = caseDefaults.OnsiteStatus
 	}
 	if c.Source == "" {
-		c.Source = SourceGrid
+		c.Source = caseDefaults.Source
 	}
 
 	if errs := requiredErrors(c, camp); len(errs) > 0 {

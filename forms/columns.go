@@ -107,15 +107,11 @@ func categoryCol(cat domain.Category) column[*domain.Case] {
 	}
 }
 
-// clearsDone reports whether the case's 两断三清 checklist is complete: the
-// checklist the case carries is non-empty and every item on it is done.
-func clearsDone(c *domain.Case) bool {
-	items := make([]string, 0, len(c.Clears))
-	for it := range c.Clears {
-		items = append(items, it)
-	}
-	return c.ClearsComplete(items)
-}
+// clearsDone is 附件1 col 16 两断三清: the case's stored ClearsDone flag,
+// derived by the domain on every write (domain.Case.ClearsComplete: every
+// item of the campaign's checklist done) — the flag 附件2 col 13 counts, so
+// the two forms agree whatever items a campaign adds.
+func clearsDone(c *domain.Case) bool { return c.ClearsDone }
 
 // att2 is 附件2 违法违规“小字头”及“停产停业”企业排查整治问题汇总表: one row per
 // region, then the 合计 row. Its category order differs from 附件1's.

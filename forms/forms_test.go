@@ -36,7 +36,7 @@ func sampleCases() []*domain.Case {
 	}
 	partial := all(true)
 	partial[domain.ItemPower] = false
-	return []*domain.Case{
+	return derived([]*domain.Case{
 		{ProblemNo: "320404004-2020-0001", TownName: "邹区镇", CaseFields: domain.CaseFields{
 			UnitName: "常州市某某电镀加工厂", Category: domain.CatElectroplating, Address: "邹区镇卜弋村委前村12号",
 			PersonInCharge: "张三", Description: "无证无照从事电镀加工，废水直排", Shutdown: domain.ShutdownClosed,
@@ -61,7 +61,17 @@ func sampleCases() []*domain.Case {
 			Clears: all(false)}},
 		{ProblemNo: "320404008-2020-0007", TownName: "荷花池街道", CaseFields: domain.CaseFields{
 			UnitName: "某小化工", Category: domain.CatOther, Address: "荷花池街道", Description: "其它小散乱污"}},
+	}, nil)
+}
+
+// derived gives the cases the flags the domain derives on every write, for
+// a campaign with clearItems as its 两断三清 checklist (nil: the default).
+func derived(cases []*domain.Case, clearItems []string) []*domain.Case {
+	camp := &domain.Campaign{ClearItems: clearItems}
+	for _, c := range cases {
+		c.Derive(camp, time.Time{})
 	}
+	return cases
 }
 
 func sampleSummary() domain.Summary {
@@ -679,4 +689,46 @@ func unzipSheet(t *testing.T, b []byte) []byte {
 		t.Fatal(err)
 	}
 	return x
+}
+
+// TestAtt1AndAtt2_AgreeOnClearsForPremisesCampaign: in a campaign that adds
+// 清厂房, a case with the five default items done but not 清厂房 is ticked in
+// neither form (附件1 col 16 blank, 附件2 col 13 0) — even when its own
+// checklist, as an older or imported record carries it, lacks 清厂房 — and
+// with 清厂房 done it counts in both.
+func TestAtt1AndAtt2_AgreeOnClearsForPremisesCampaign(t *testing.T) {
+	premises := append(slices.Clone(domain.DefaultClearItems), domain.ItemPremises)
+	region := []domain.SummaryRegion{{ID: 1, Name: "五星街道"}}
+	for _, tc := range []struct {
+		name   string
+		clears map[string]bool
+		want   bool
+	}{
+		{"five done, 清厂房 not carried", map[string]bool{domain.ItemWater: true, domain.ItemPower: true,
+			domain.ItemMaterials: true, domain.ItemEquipment: true, domain.ItemProducts: true}, false},
+		{"five done, 清厂房 not done", map[string]bool{domain.ItemWater: true, domain.ItemPower: true,
+			domain.ItemMaterials: true, domain.ItemEquipment: true, domain.ItemProducts: true, domain.ItemPremises: false}, false},
+		{"all six done", map[string]bool{domain.ItemWater: true, domain.ItemPower: true,
+			domain.ItemMaterials: true, domain.ItemEquipment: true, domain.ItemProducts: true, domain.ItemPremises: true}, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c := &domain.Case{ProblemNo: "320404001-2020-0001", TownName: "五星街道", Status: domain.StatusRectifying,
+				CaseFields: domain.CaseFields{UnitName: "某喷涂作坊", Category: domain.CatSpraying, Address: "五星街道",
+					Description: "露天喷涂", Shutdown: domain.ShutdownClosed, Clears: tc.clears}}
+			derived([]*domain.Case{c}, premises)
+			tick, count := "", "0"
+			if tc.want {
+				tick, count = mark, "1"
+			}
+			cellIs(t, open(t, writeAtt1(t, []*domain.Case{c})), "附件1", "P5", tick, false)
+			s := domain.Summarize(region, []domain.CaseFacts{domain.FactsOf(c, 1)}, nil)
+			rows, err := open(t, writeAtt2(t, s)).GetRows("附件2")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := rows[5][12]; got != count {
+				t.Errorf("附件2 col 13 “两断三清” = %s, want %s", got, count)
+			}
+		})
+	}
 }

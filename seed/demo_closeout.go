@@ -126,15 +126,16 @@ func (d *demoLoop) complete(ctx context.Context) error {
 		return nil
 	}
 	today := domain.DateOf(d.db.Clock().Now(), domain.Shanghai())
-	p := app.CasePatch{Version: d.c.Version, OnsiteStatus: ptr(domain.OnsiteDone), OnsiteDoneDate: &today}
+	p := app.CasePatch{Version: d.c.Version}.With("onsite_status", domain.OnsiteDone).With("onsite_done_date", today)
 	if d.c.Shutdown == domain.ShutdownClosed || d.c.Shutdown == domain.ShutdownBanned {
-		p.Clears, p.ClearDates = map[string]bool{}, map[string]domain.Date{}
+		clears, clearDates := map[string]bool{}, map[string]domain.Date{}
 		for _, it := range d.camp.ClearItems {
-			p.Clears[it] = true
+			clears[it] = true
 			if d.c.ClearDates[it] == "" {
-				p.ClearDates[it] = today
+				clearDates[it] = today
 			}
 		}
+		p = p.With("two_cuts_three_clears", clears).With("two_cuts_three_clears_dates", clearDates)
 	}
 	c, err := d.db.UpdateCase(ctx, d.officer, d.c.ID, p)
 	if err != nil {

@@ -117,36 +117,34 @@ func demoSite(ctx context.Context, db *app.App, camp *domain.Campaign, rng *rand
 		return nil // registered, nothing done yet
 	}
 	deadline := domain.DateOf(time.Now().AddDate(0, 0, 20-rng.IntN(40)), domain.Shanghai())
-	p := app.CasePatch{Version: c.Version, RectifyDeadline: &deadline, OnsiteStatus: ptr(domain.OnsiteInProgress)}
 	shutdown := []domain.Shutdown{domain.ShutdownSuspended, domain.ShutdownClosed, domain.ShutdownBanned}[rng.IntN(3)]
-	p.Shutdown = &shutdown
 	today := domain.DateOf(time.Now(), domain.Shanghai())
-	p.ShutdownDate = &today
+	p := app.CasePatch{Version: c.Version}.With("rectify_deadline", deadline).With("onsite_status", domain.OnsiteInProgress).
+		With("shutdown", shutdown).With("shutdown_date", today)
+	clears, clearDates := map[string]bool{}, map[string]domain.Date{}
 	if stage >= 2 {
-		p.Clears, p.ClearDates = map[string]bool{}, map[string]domain.Date{}
 		for _, it := range camp.ClearItems {
-			p.Clears[it] = stage == 3 || rng.IntN(2) == 0
-			if p.Clears[it] {
-				p.ClearDates[it] = today
+			clears[it] = stage == 3 || rng.IntN(2) == 0
+			if clears[it] {
+				clearDates[it] = today
 			}
 		}
 		if rng.IntN(2) == 0 {
 			fine := int64(rng.IntN(50)+1) * 100000 // 1,000 – 50,000 元
-			filed := true
-			p.CaseFiled, p.FineFen = &filed, &fine
-			p.CaseNo = ptr(fmt.Sprintf("钟应急罚〔2020〕%d号", 100+rng.IntN(800)))
+			p = p.With("case_filed", true).With("fine_fen", fine).
+				With("case_no", fmt.Sprintf("钟应急罚〔2020〕%d号", 100+rng.IntN(800)))
 		}
 	}
 	if stage == 3 {
-		p.OnsiteStatus = ptr(domain.OnsiteDone)
-		p.OnsiteDoneDate = &today
+		p = p.With("onsite_status", domain.OnsiteDone).With("onsite_done_date", today)
 		for _, it := range camp.ClearItems {
-			p.Clears[it] = true
-			p.ClearDates[it] = today
+			clears[it] = true
+			clearDates[it] = today
 		}
+	}
+	if stage >= 2 {
+		p = p.With("two_cuts_three_clears", clears).With("two_cuts_three_clears_dates", clearDates)
 	}
 	_, err = db.UpdateCase(ctx, officer, c.ID, p)
 	return err
 }
-
-func ptr[T any](v T) *T { return &v }

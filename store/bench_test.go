@@ -40,8 +40,9 @@ func benchStore(b *testing.B, dialect store.Dialect) (*store.DB, *domain.Actor, 
 }
 
 func createCases(b *testing.B, db *store.DB, a *domain.Actor, town *domain.OrgUnit, n, from int) {
+	cases := app.New(db)
 	for i := from; i < from+n; i++ {
-		if _, err := db.CreateCase(context.Background(), a, store.CaseInput{OrgID: town.ID, CaseFields: domain.CaseFields{UnitName: fmt.Sprintf("作坊%d", i),
+		if _, err := cases.CreateCase(context.Background(), a, app.CaseInput{OrgID: town.ID, CaseFields: domain.CaseFields{UnitName: fmt.Sprintf("作坊%d", i),
 			Category: domain.DefaultCategories[i%7], Address: fmt.Sprintf("五星街道%d号", i), Description: "无证生产"}}); err != nil {
 			b.Fatal(err)
 		}
@@ -70,9 +71,10 @@ func BenchmarkCasesFirstPage(b *testing.B) {
 		b.Run(string(d), func(b *testing.B) {
 			db, a, town := benchStore(b, d)
 			createCases(b, db, a, town, 5000, 0)
+			cases := app.New(db)
 			b.ResetTimer()
 			for b.Loop() {
-				if _, _, err := db.Cases(context.Background(), a, store.CaseFilter{Limit: 50}); err != nil {
+				if _, _, err := cases.Cases(context.Background(), a, app.CaseFilter{Limit: 50}); err != nil {
 					b.Fatal(err)
 				}
 			}

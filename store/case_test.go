@@ -2,27 +2,38 @@ package store_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"math/rand/v2"
 	"regexp"
-	"strings"
+	"slices"
+	"sort"
 	"sync"
 	"testing"
-	"time"
 
 	"zhengzhi/app"
 	"zhengzhi/domain"
+	"zhengzhi/seed"
 	"zhengzhi/store"
 	"zhengzhi/store/storetest"
 )
 
+// The case use cases are tested in app/cases_test.go; these are the store's
+// own: numbering under concurrency, the derived clears_done column and its
+// backfill, and the parity of the SQL forms of domain rules.
+
+// cases is the application layer over the fixture's store: the other
+// store tests open and edit cases through it.
+func (f *fixture) cases() *app.App { return app.New(f.db) }
+
 // newCase is a minimal valid case form for a new site.
-func newCase(name string) store.CaseInput {
-	return store.CaseInput{CaseFields: domain.CaseFields{UnitName: name, Category: domain.CatSpraying, Address: name + "所在地", Description: "无证从事喷涂作业"}}
+func newCase(name string) app.CaseInput {
+	return app.CaseInput{CaseFields: domain.CaseFields{UnitName: name, Category: domain.CatSpraying, Address: name + "所在地", Description: "无证从事喷涂作业"}}
 }
 
-func (f *caseFixture) mustCase(t *testing.T, actor string, in store.CaseInput) *domain.Case {
+func (f *caseFixture) mustCase(t *testing.T, actor string, in app.CaseInput) *domain.Case {
 	t.Helper()
-	c, err := f.db.CreateCase(context.Background(), f.as[actor], in)
+	c, err := f.cases().CreateCase(context.Background(), f.as[actor], in)
 	if err != nil {
 		t.Fatalf("create case %q: %v", in.UnitName, err)
 	}
@@ -45,133 +56,6 @@ func (f *caseFixture) auditCount(t *testing.T, entity string, id int64, action s
 	return n
 }
 
-func ptr[T any](v T) *T { return &v }
-
-func TestCreateCase_WithoutSite_RegistersSiteAndInspection(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, dialect store.Dialect) {
-		f := newCaseFixture(t, dialect)
-		ctx := context.Background()
-		in := store.CaseInput{VillageID: f.orgs["新中社区"].ID, CaseFields: domain.CaseFields{UnitName: "新中化工仓库", Category: domain.CatStopped,
-			Address: "新中路9号", PersonInCharge: "张三", Description: "列入关闭名单仍在生产"}}
-		c := f.mustCase(t, "wx_grid", in)
-		if c.ProblemNo != "320404001-2020-0001" {
-			t.Fatalf("problem_no = %q", c.ProblemNo)
-		}
-		if c.Status != domain.StatusRegistered || c.Version != 1 || c.CampaignID != f.camp.ID || c.Source != domain.SourceGrid {
-			t.Fatalf("case = %+v", c)
-		}
-		if c.OrgID != f.orgs["五星街道"].ID || c.VillageID == nil || *c.VillageID != f.orgs["新中社区"].ID ||
-			c.TownName != "五星街道" || c.VillageName != "新中社区" {
-			t.Fatalf("placement: org %d village %v %s/%s", c.OrgID, c.VillageID, c.TownName, c.VillageName)
-		}
-		if len(c.Clears) != 5 || c.Clears[domain.ItemWater] {
-			t.Fatalf("clears = %v", c.Clears)
-		}
-		site, err := f.app.Site(ctx, f.as["wx_grid"], c.SiteID)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if site.Name != "新中化工仓库" || site.Address != "新中路9号" || site.PersonInCharge != "张三" ||
-			site.TargetType != domain.TargetStopped || site.VillageID == nil || *site.VillageID != *c.VillageID {
-			t.Fatalf("site = %+v", site)
-		}
-		xs, err := f.app.SiteInspections(ctx, f.as["wx_grid"], c.SiteID, f.camp.ID)
-		if err != nil || len(xs) != 1 || xs[0].Outcome != domain.OutcomeProblem || !xs[0].InspectedAt.Equal(campaignNow) {
-			t.Fatalf("inspections = %+v %v", xs, err)
-		}
-		// A 小字头 category registers a 小字头 site.
-		c2 := f.mustCase(t, "wx_officer", newCase("五星喷漆点"))
-		s2, _ := f.app.Site(ctx, f.as["wx_officer"], c2.SiteID)
-		if s2.TargetType != domain.TargetXiaozitou || s2.VillageID != nil || c2.ProblemNo != "320404001-2020-0002" {
-			t.Fatalf("second: site %+v, no %s", s2, c2.ProblemNo)
-		}
-		// Required fields are checked.
-		bad := newCase("缺描述")
-		bad.Description = " "
-		_, err = f.db.CreateCase(ctx, f.as["wx_officer"], bad)
-		wantCode(t, err, domain.EINVALID)
-		if domain.ErrorField(err) != "description" {
-			t.Fatalf("field = %q", domain.ErrorField(err))
-		}
-		verifyAudit(t, f.db)
-	})
-}
-
-func TestCreateCase_WithSite_DefaultsAndOneCasePerSite(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, dialect store.Dialect) {
-		f := newCaseFixture(t, dialect)
-		ctx := context.Background()
-		wx := f.as["wx_officer"]
-		s, err := f.app.CreateSite(ctx, wx, app.SiteInput{VillageID: f.orgs["新农社区"].ID, Name: "新农电镀", Address: "新农路1号", PersonInCharge: "李四"})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := f.app.CreateInspection(ctx, wx, app.InspectionInput{SiteID: s.ID, Outcome: domain.OutcomeProblem}); err != nil {
-			t.Fatal(err)
-		}
-		c, err := f.db.CreateCase(ctx, wx, store.CaseInput{SiteID: s.ID, CaseFields: domain.CaseFields{Category: domain.CatElectroplating, Description: "无环评电镀"}})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if c.UnitName != "新农电镀" || c.Address != "新农路1号" || c.PersonInCharge != "李四" || c.SiteID != s.ID ||
-			c.VillageID == nil || *c.VillageID != f.orgs["新农社区"].ID {
-			t.Fatalf("case = %+v", c)
-		}
-		if xs, _ := f.app.SiteInspections(ctx, wx, s.ID, 0); len(xs) != 1 {
-			t.Fatalf("the site had an inspection already; now %d", len(xs))
-		}
-		_, err = f.db.CreateCase(ctx, f.as["wx_grid"], store.CaseInput{SiteID: s.ID, CaseFields: domain.CaseFields{Category: domain.CatOther, Description: "x"}})
-		wantCode(t, err, domain.ENOTFOUND) // 新农 is not the grid worker's 新中
-		_, err = f.db.CreateCase(ctx, f.as["district"], store.CaseInput{SiteID: s.ID, CaseFields: domain.CaseFields{Category: domain.CatOther, Description: "再次发现"}})
-		wantCode(t, err, domain.ECONFLICT)
-		if !strings.Contains(domain.ErrorMessage(err), c.ProblemNo) {
-			t.Fatalf("conflict %q does not name %s", domain.ErrorMessage(err), c.ProblemNo)
-		}
-		_, total, _ := f.db.Cases(ctx, f.as["district"], store.CaseFilter{})
-		if total != 1 {
-			t.Fatalf("%d cases after refused second case", total)
-		}
-		verifyAudit(t, f.db)
-	})
-}
-
-func TestCreateCase_ProblemNumbers(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, dialect store.Dialect) {
-		f := newCaseFixture(t, dialect)
-		ctx := context.Background()
-		if c := f.mustCase(t, "kfq_officer", newCase("开发区喷涂")); c.ProblemNo != "320404K01-2020-0001" {
-			t.Fatalf("开发区 problem_no = %q", c.ProblemNo)
-		}
-		if c := f.mustCase(t, "wx_officer", newCase("五星一")); c.ProblemNo != "320404001-2020-0001" {
-			t.Fatalf("五星 problem_no = %q", c.ProblemNo)
-		}
-		if c := f.mustCase(t, "yh_officer", newCase("永红一")); c.ProblemNo != "320404002-2020-0001" {
-			t.Fatalf("永红 problem_no = %q", c.ProblemNo)
-		}
-		if c := f.mustCase(t, "wx_officer", newCase("五星二")); c.ProblemNo != "320404001-2020-0002" {
-			t.Fatalf("五星 second problem_no = %q", c.ProblemNo)
-		}
-		// 2020-12-31 16:30 UTC is already 2021 in Asia/Shanghai: a new year, a new sequence.
-		f.clock.T = time.Date(2020, 12, 31, 16, 30, 0, 0, time.UTC)
-		if c := f.mustCase(t, "wx_officer", store.CaseInput{CampaignID: f.camp.ID, CaseFields: domain.CaseFields{UnitName: "跨年", Category: domain.CatDust,
-			Address: "五星路", Description: "粉尘"}}); c.ProblemNo != "320404001-2021-0001" {
-			t.Fatalf("new year problem_no = %q", c.ProblemNo)
-		}
-		// A town without a prefix cannot number its cases.
-		raw, _ := f.db.RawForTests()
-		if _, err := raw.Exec(`UPDATE org_units SET prefix = '' WHERE id = $1`, f.orgs["北港街道"].ID); err != nil {
-			t.Fatal(err)
-		}
-		in := newCase("北港")
-		in.OrgID = f.orgs["北港街道"].ID
-		_, err := f.db.CreateCase(ctx, f.as["district"], in)
-		wantCode(t, err, domain.EINVALID)
-		if domain.ErrorField(err) != "org_id" {
-			t.Fatalf("field = %q", domain.ErrorField(err))
-		}
-	})
-}
-
 func TestCreateCase_ConcurrentNumbersDistinct(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, dialect store.Dialect) {
 		f := newCaseFixture(t, dialect)
@@ -188,7 +72,7 @@ func TestCreateCase_ConcurrentNumbersDistinct(t *testing.T) {
 				if actor == "district" {
 					in.OrgID = f.orgs["五星街道"].ID
 				}
-				c, err := f.db.CreateCase(context.Background(), f.as[actor], in)
+				c, err := f.cases().CreateCase(context.Background(), f.as[actor], in)
 				if err != nil {
 					errs <- err
 					return
@@ -217,330 +101,249 @@ func TestCreateCase_ConcurrentNumbersDistinct(t *testing.T) {
 	})
 }
 
-func TestCase_OtherTownIsNotFound(t *testing.T) {
+// TestOverdueSQL_MatchesDomain: the case list's overdue filter and the
+// dashboard's overdue count (the one SQL form of the rule, overdueCond)
+// select exactly the cases domain.Overdue names, for cases with random
+// deadlines and statuses and several "today"s.
+func TestOverdueSQL_MatchesDomain(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, dialect store.Dialect) {
 		f := newCaseFixture(t, dialect)
 		ctx := context.Background()
-		c := f.mustCase(t, "wx_officer", newCase("五星喷涂"))
-		yh := f.as["yh_officer"]
-		_, err := f.db.Case(ctx, yh, c.ID)
-		wantCode(t, err, domain.ENOTFOUND)
-		_, missing := f.db.Case(ctx, yh, c.ID+1000)
-		if domain.ErrorMessage(err) != domain.ErrorMessage(missing) {
-			t.Fatalf("outside scope %q must read like missing %q", domain.ErrorMessage(err), domain.ErrorMessage(missing))
-		}
-		_, err = f.db.UpdateCase(ctx, yh, c.ID, store.CasePatch{Version: 1, Description: ptr("改")})
-		wantCode(t, err, domain.ENOTFOUND)
-		_, err = f.db.CaseTimeline(ctx, yh, c.ID)
-		wantCode(t, err, domain.ENOTFOUND)
-		_, err = f.app.CaseAttachments(ctx, yh, c.ID)
-		wantCode(t, err, domain.ENOTFOUND)
-		// A grid worker sees the cases of their village only.
-		_, err = f.db.Case(ctx, f.as["wx_grid"], c.ID)
-		wantCode(t, err, domain.ENOTFOUND)
-		items, total, err := f.db.Cases(ctx, yh, store.CaseFilter{})
-		if err != nil || total != 0 || len(items) != 0 {
-			t.Fatalf("永红 lists %d cases (%v)", total, err)
-		}
-		for _, who := range []string{"wx_officer", "wx_head", "district", "discipline", "supervisor"} {
-			got, err := f.db.Case(ctx, f.as[who], c.ID)
-			if err != nil || got.ProblemNo != c.ProblemNo {
-				t.Fatalf("%s reads: %v", who, err)
-			}
-		}
-	})
-}
-
-func TestUpdateCase_Rights(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, dialect store.Dialect) {
-		f := newCaseFixture(t, dialect)
-		ctx := context.Background()
-		in := newCase("新中喷涂")
-		in.VillageID = f.orgs["新中社区"].ID
-		c := f.mustCase(t, "wx_grid", in)
-
-		_, err := f.db.UpdateCase(ctx, f.as["wx_grid"], c.ID, store.CasePatch{Version: 1, FineFen: ptr(int64(300000))})
-		wantCode(t, err, domain.EFORBIDDEN)
-		_, err = f.db.UpdateCase(ctx, f.as["wx_grid"], c.ID, store.CasePatch{Version: 1, Shutdown: ptr(domain.ShutdownClosed)})
-		wantCode(t, err, domain.EFORBIDDEN)
-		_, err = f.db.UpdateCase(ctx, f.as["wx_grid"], c.ID, store.CasePatch{Version: 1, Supervised: ptr(true)})
-		wantCode(t, err, domain.EFORBIDDEN)
-		_, err = f.db.UpdateCase(ctx, f.as["wx_head"], c.ID, store.CasePatch{Version: 1, Description: ptr("x")})
-		wantCode(t, err, domain.EFORBIDDEN)
-		_, err = f.db.UpdateCase(ctx, f.as["discipline"], c.ID, store.CasePatch{Version: 1})
-		wantCode(t, err, domain.EFORBIDDEN)
-
-		// Sending back an unchanged penalty field needs no enforcement right.
-		got, err := f.db.UpdateCase(ctx, f.as["wx_grid"], c.ID, store.CasePatch{Version: 1, FineFen: ptr(int64(0)), Description: ptr("无证喷涂，已责令停止")})
-		if err != nil || got.Version != 2 || got.Description != "无证喷涂，已责令停止" {
-			t.Fatalf("grid edit: %+v %v", got, err)
-		}
-		got, err = f.db.UpdateCase(ctx, f.as["wx_officer"], c.ID, store.CasePatch{Version: 2, CaseFiled: ptr(true), CaseNo: ptr("钟应急罚〔2020〕12号"), FineFen: ptr(int64(300000))})
-		if err != nil || got.FineFen != 300000 || !got.CaseFiled || got.Version != 3 {
-			t.Fatalf("officer enforcement: %+v %v", got, err)
-		}
-		if got.Status != domain.StatusRectifying {
-			t.Fatalf("a penalty recorded must move the case to rectifying, status %s", got.Status)
-		}
-		got, err = f.db.UpdateCase(ctx, f.as["supervisor"], c.ID, store.CasePatch{Version: 3, Supervised: ptr(true)})
-		if err != nil || !got.Supervised || got.SupervisedDeadline != "2020-12-13" {
-			t.Fatalf("supervisor: %+v %v", got, err)
-		}
-		_, err = f.db.UpdateCase(ctx, f.as["supervisor"], c.ID, store.CasePatch{Version: 4, Description: ptr("督导改描述")})
-		wantCode(t, err, domain.EFORBIDDEN)
-		verifyAudit(t, f.db)
-	})
-}
-
-func TestUpdateCase_StaleVersionWritesNothing(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, dialect store.Dialect) {
-		f := newCaseFixture(t, dialect)
-		ctx := context.Background()
-		wx := f.as["wx_officer"]
-		c := f.mustCase(t, "wx_officer", newCase("五星喷涂"))
-		if _, err := f.db.UpdateCase(ctx, wx, c.ID, store.CasePatch{Version: 1, Description: ptr("第一次修改")}); err != nil {
-			t.Fatal(err)
-		}
-		events := f.auditCount(t, "case", c.ID, "")
-		_, err := f.db.UpdateCase(ctx, wx, c.ID, store.CasePatch{Version: 1, Description: ptr("基于旧版本的修改"), FineFen: ptr(int64(100))})
-		wantCode(t, err, domain.ECONFLICT)
-		got, err := f.db.Case(ctx, wx, c.ID)
-		if err != nil || got.Description != "第一次修改" || got.FineFen != 0 || got.Version != 2 {
-			t.Fatalf("after stale update: %+v %v", got, err)
-		}
-		if n := f.auditCount(t, "case", c.ID, ""); n != events {
-			t.Fatalf("stale update wrote audit events: %d → %d", events, n)
-		}
-		_, err = f.db.UpdateCase(ctx, wx, c.ID, store.CasePatch{Description: ptr("没有版本")})
-		wantCode(t, err, domain.EINVALID)
-	})
-}
-
-func TestUpdateCase_ClearItemsMergeAndStartRectifying(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, dialect store.Dialect) {
-		f := newCaseFixture(t, dialect)
-		ctx := context.Background()
-		grid := f.as["wx_grid"]
-		in := newCase("新中喷涂")
-		in.VillageID = f.orgs["新中社区"].ID
-		c := f.mustCase(t, "wx_grid", in)
-		if c.Status != domain.StatusRegistered {
-			t.Fatalf("status %s", c.Status)
-		}
-		got, err := f.db.UpdateCase(ctx, grid, c.ID, store.CasePatch{Version: 1,
-			Clears: map[string]bool{domain.ItemPower: true}, ClearDates: map[string]domain.Date{domain.ItemPower: "2020-10-13"}})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if got.Status != domain.StatusRectifying {
-			t.Fatalf("first rectification: status %s, want rectifying", got.Status)
-		}
-		got, err = f.db.UpdateCase(ctx, grid, c.ID, store.CasePatch{Version: 2,
-			Clears: map[string]bool{domain.ItemWater: true}, ClearDates: map[string]domain.Date{domain.ItemWater: "2020-10-14"}})
-		if err != nil {
-			t.Fatal(err)
-		}
-		read, err := f.db.Case(ctx, grid, c.ID)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, x := range []*domain.Case{got, read} {
-			if !x.Clears[domain.ItemPower] || !x.Clears[domain.ItemWater] || x.Clears[domain.ItemMaterials] || len(x.Clears) != 5 {
-				t.Fatalf("clears = %v", x.Clears)
-			}
-			if x.ClearDates[domain.ItemPower] != "2020-10-13" || x.ClearDates[domain.ItemWater] != "2020-10-14" || len(x.ClearDates) != 2 {
-				t.Fatalf("clear dates = %v", x.ClearDates)
-			}
-		}
-		_, err = f.db.UpdateCase(ctx, grid, c.ID, store.CasePatch{Version: 3, Clears: map[string]bool{domain.ItemPremises: true}})
-		wantCode(t, err, domain.EINVALID) // 清厂房 is not on this campaign's checklist
-		_, err = f.db.UpdateCase(ctx, grid, c.ID, store.CasePatch{Version: 3, Category: ptr(domain.Category("big"))})
-		wantCode(t, err, domain.EINVALID)
-
-		// Onsite work started also counts as rectification.
-		c2 := f.mustCase(t, "wx_officer", newCase("五星喷涂"))
-		got, err = f.db.UpdateCase(ctx, f.as["wx_officer"], c2.ID, store.CasePatch{Version: 1, OnsiteStatus: ptr(domain.OnsiteInProgress)})
-		if err != nil || got.Status != domain.StatusRectifying {
-			t.Fatalf("onsite in progress: %+v %v", got, err)
-		}
-		// A description edit alone does not.
-		c3 := f.mustCase(t, "wx_officer", newCase("五星喷涂三"))
-		got, err = f.db.UpdateCase(ctx, f.as["wx_officer"], c3.ID, store.CasePatch{Version: 1, Description: ptr("补充描述")})
-		if err != nil || got.Status != domain.StatusRegistered {
-			t.Fatalf("description edit: %+v %v", got, err)
-		}
-		verifyAudit(t, f.db)
-	})
-}
-
-func TestUpdateCase_ReviewStatesRefuseEdits(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, dialect store.Dialect) {
-		f := newCaseFixture(t, dialect)
-		ctx := context.Background()
-		c := f.mustCase(t, "wx_officer", newCase("五星喷涂"))
 		raw, _ := f.db.RawForTests()
-		for _, st := range []domain.CaseStatus{domain.StatusCloseoutRequested, domain.StatusTownApproved, domain.StatusClosedOut, domain.StatusVoided} {
-			if _, err := raw.Exec(`UPDATE cases SET status = $1 WHERE id = $2`, st, c.ID); err != nil {
+		rng := rand.New(rand.NewPCG(5, 8))
+		statuses := make([]domain.CaseStatus, 0, len(domain.StatusNames))
+		for s := range domain.StatusNames {
+			statuses = append(statuses, s)
+		}
+		slices.Sort(statuses)
+		const n = 60
+		for i := range n {
+			in := newCase(fmt.Sprintf("逾期测试%02d", i))
+			in.OrgID = []int64{f.orgs["五星街道"].ID, f.orgs["永红街道"].ID}[i%2]
+			c := f.mustCase(t, "district", in)
+			deadline := ""
+			if d := rng.IntN(12); d < 11 { // around today, or none
+				deadline = string(domain.DateOf(campaignNow.AddDate(0, 0, d-5), domain.Shanghai()))
+			}
+			if _, err := raw.Exec(`UPDATE cases SET rectify_deadline = $1, status = $2 WHERE id = $3`,
+				deadline, string(statuses[rng.IntN(len(statuses))]), c.ID); err != nil {
 				t.Fatal(err)
 			}
-			_, err := f.db.UpdateCase(ctx, f.as["wx_officer"], c.ID, store.CasePatch{Version: 1, Description: ptr("改")})
-			wantCode(t, err, domain.ECONFLICT)
-			if !strings.Contains(domain.ErrorMessage(err), "退回") {
-				t.Fatalf("%s: message %q", st, domain.ErrorMessage(err))
+		}
+		s, district := f.cases(), f.as["district"]
+		for _, shift := range []int{-3, 0, 1, 4} {
+			f.clock.T = campaignNow.AddDate(0, 0, shift)
+			today := domain.DateOf(f.clock.T, domain.Shanghai())
+			all, total, err := s.Cases(ctx, district, app.CaseFilter{})
+			if err != nil || total != n {
+				t.Fatalf("all cases: %d %v", total, err)
 			}
-		}
-	})
-}
-
-func TestCreateCase_Idempotent(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, dialect store.Dialect) {
-		f := newCaseFixture(t, dialect)
-		ctx := context.Background()
-		in := newCase("网络不好时提交的作坊")
-		in.IdempotencyKey = "0b6e8c8e-5a1f-4e0e-9d1c-2d9b1b3f6a77"
-		c1, err := f.db.CreateCase(ctx, f.as["wx_officer"], in)
-		if err != nil {
-			t.Fatal(err)
-		}
-		c2, err := f.db.CreateCase(ctx, f.as["wx_officer"], in)
-		if err != nil {
-			t.Fatalf("retry: %v", err)
-		}
-		if c2.ID != c1.ID || c2.ProblemNo != c1.ProblemNo || c2.TownName != "五星街道" {
-			t.Fatalf("retry gave %+v, want case %d", c2, c1.ID)
-		}
-		_, total, _ := f.db.Cases(ctx, f.as["district"], store.CaseFilter{})
-		if total != 1 {
-			t.Fatalf("%d cases, want 1", total)
-		}
-		if _, sites, _ := f.app.Sites(ctx, f.as["district"], app.SiteFilter{}); sites != 1 {
-			t.Fatalf("%d sites, want 1", sites)
-		}
-		if n := f.auditCount(t, "case", c1.ID, "create"); n != 1 {
-			t.Fatalf("%d create events, want 1", n)
-		}
-		// The same key for another kind of record is refused.
-		_, err = f.app.CreateSite(ctx, f.as["wx_officer"], app.SiteInput{Name: "x", IdempotencyKey: in.IdempotencyKey})
-		wantCode(t, err, domain.ECONFLICT)
-		verifyAudit(t, f.db)
-	})
-}
-
-func TestCases_FiltersAndWarnings(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, dialect store.Dialect) {
-		f := newCaseFixture(t, dialect)
-		ctx := context.Background()
-		wx := f.as["wx_officer"]
-		a := newCase("甲喷涂")
-		a.RectifyDeadline = "2020-10-01" // past on 2020-10-14
-		ca := f.mustCase(t, "wx_officer", a)
-		b := newCase("乙冶炼")
-		b.Category, b.VillageID, b.Source = domain.CatSmelting, f.orgs["新中社区"].ID, domain.SourceTip
-		b.RectifyDeadline = "2020-12-01"
-		cb := f.mustCase(t, "wx_officer", b)
-		cc := f.mustCase(t, "yh_officer", newCase("丙喷涂"))
-		f.clock.T = campaignNow.Add(time.Hour)
-		if _, err := f.db.UpdateCase(ctx, wx, ca.ID, store.CasePatch{Version: 1, FineFen: ptr(int64(100000))}); err != nil {
-			t.Fatal(err)
-		}
-
-		list := func(actor string, flt store.CaseFilter) []string {
-			t.Helper()
-			items, total, err := f.db.Cases(ctx, f.as[actor], flt)
+			var want []int64
+			for _, c := range all {
+				if domain.Overdue(c, today) {
+					want = append(want, c.ID)
+				}
+			}
+			listed, _, err := s.Cases(ctx, district, app.CaseFilter{Overdue: true})
 			if err != nil {
 				t.Fatal(err)
 			}
-			if flt.Limit == 0 && total != len(items) {
-				t.Fatalf("total %d, %d items", total, len(items))
+			var got []int64
+			for _, c := range listed {
+				got = append(got, c.ID)
 			}
-			var names []string
-			for _, c := range items {
-				names = append(names, c.UnitName)
+			sort.Slice(want, func(i, j int) bool { return want[i] < want[j] })
+			sort.Slice(got, func(i, j int) bool { return got[i] < got[j] })
+			if !slices.Equal(got, want) {
+				t.Fatalf("today %s: SQL overdue %v, domain.Overdue %v", today, got, want)
 			}
-			return names
-		}
-		tests := []struct {
-			name  string
-			actor string
-			flt   store.CaseFilter
-			want  string
-		}{
-			{"scope", "wx_officer", store.CaseFilter{}, "甲喷涂 乙冶炼"},
-			{"district sees all", "district", store.CaseFilter{}, "甲喷涂 乙冶炼 丙喷涂"}, // problem_no order: 320404001 < 320404002
-			{"org subtree", "district", store.CaseFilter{OrgID: f.orgs["五星街道"].ID}, "甲喷涂 乙冶炼"},
-			{"village subtree via org", "district", store.CaseFilter{OrgID: f.orgs["新中社区"].ID}, "乙冶炼"},
-			{"village", "wx_officer", store.CaseFilter{VillageID: f.orgs["新中社区"].ID}, "乙冶炼"},
-			{"grid worker", "wx_grid", store.CaseFilter{}, "乙冶炼"},
-			{"category", "district", store.CaseFilter{Category: domain.CatSpraying}, "甲喷涂 丙喷涂"},
-			{"status", "district", store.CaseFilter{Status: domain.StatusRectifying}, "甲喷涂"},
-			{"source", "district", store.CaseFilter{Source: domain.SourceTip}, "乙冶炼"},
-			{"overdue", "district", store.CaseFilter{Overdue: true}, "甲喷涂"},
-			{"q by name", "district", store.CaseFilter{Q: "冶炼"}, "乙冶炼"},
-			{"q by problem_no", "district", store.CaseFilter{Q: cc.ProblemNo}, "丙喷涂"},
-			{"q with wildcard is literal", "district", store.CaseFilter{Q: "%"}, ""},
-			{"campaign", "district", store.CaseFilter{CampaignID: f.camp.ID + 1}, ""},
-			{"sort desc", "wx_officer", store.CaseFilter{Sort: "-problem_no"}, "乙冶炼 甲喷涂"},
-			{"sort updated desc", "district", store.CaseFilter{Sort: "-updated", Limit: 1}, "甲喷涂"},
-		}
-		for _, tc := range tests {
-			t.Run(tc.name, func(t *testing.T) {
-				if got := strings.Join(list(tc.actor, tc.flt), " "); got != tc.want {
-					t.Fatalf("got %q, want %q", got, tc.want)
-				}
-			})
-		}
-		_, _, err := f.db.Cases(ctx, wx, store.CaseFilter{Sort: "name"})
-		wantCode(t, err, domain.EINVALID)
-		_, _, err = f.db.Cases(ctx, wx, store.CaseFilter{OrgID: f.orgs["永红街道"].ID})
-		wantCode(t, err, domain.ENOTFOUND)
-
-		// Warnings come with every case: fine without filing, past the deadline.
-		got, err := f.db.Case(ctx, wx, ca.ID)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if w := warningCodes(got.Warnings); w != domain.RuleFineWithoutFiling+","+domain.RuleOverdue {
-			t.Fatalf("warnings = %q", w)
-		}
-		if got, _ := f.db.Case(ctx, wx, cb.ID); len(got.Warnings) != 0 {
-			t.Fatalf("clean case warned: %+v", got.Warnings)
-		}
-		// Untouched for 14 days.
-		f.clock.T = campaignNow.Add(15 * 24 * time.Hour)
-		if got, _ := f.db.Case(ctx, wx, cb.ID); !strings.Contains(warningCodes(got.Warnings), domain.RuleStale) {
-			t.Fatalf("stale case: %+v", got.Warnings)
+			if len(want) == 0 || len(want) == n {
+				t.Fatalf("today %s: %d of %d overdue: the generated cases do not test the rule", today, len(want), n)
+			}
+			dash, err := s.Dashboard(ctx, district, 0, f.camp.ID)
+			if err != nil || dash.Overdue != len(want) {
+				t.Fatalf("today %s: dashboard overdue %d (%v), domain.Overdue %d", today, dash.Overdue, err, len(want))
+			}
 		}
 	})
 }
 
-func TestCaseTimeline(t *testing.T) {
+// TestClearsDoneSQL_MatchesDomain: the stored clears_done that SQL counts
+// (附件2 col 13) equals the domain's recount (domain.Case.ClearsComplete
+// against the campaign's checklist) over cases with random 两断三清
+// progress, in a campaign of the five default items and in one that adds
+// 清厂房.
+func TestClearsDoneSQL_MatchesDomain(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, dialect store.Dialect) {
 		f := newCaseFixture(t, dialect)
 		ctx := context.Background()
-		wx := f.as["wx_officer"]
-		c := f.mustCase(t, "wx_officer", newCase("五星喷涂"))
-		if _, err := f.db.UpdateCase(ctx, wx, c.ID, store.CasePatch{Version: 1, Shutdown: ptr(domain.ShutdownSuspended), ShutdownDate: ptr(domain.Date("2020-10-14"))}); err != nil {
-			t.Fatal(err)
-		}
-		if _, err := f.app.SaveAttachment(ctx, wx, c.ID, app.AttachmentInput{Kind: domain.AttachSitePhoto, Reader: strings.NewReader("photo")}); err != nil {
-			t.Fatal(err)
-		}
-		evs, err := f.db.CaseTimeline(ctx, f.as["wx_head"], c.ID)
+		raw, _ := f.db.RawForTests()
+		s := f.cases()
+		premises, err := s.CreateCampaign(ctx, f.as["district"], domain.Campaign{Name: "加清厂房的专项行动", StartDate: "2020-09-01",
+			EndDate: "2020-12-31", ClearItems: append(slices.Clone(domain.DefaultClearItems), domain.ItemPremises)})
 		if err != nil {
 			t.Fatal(err)
 		}
-		var actions []string
-		for _, e := range evs {
-			actions = append(actions, e.Action)
-		}
-		if got := strings.Join(actions, " "); got != "create update attach" {
-			t.Fatalf("timeline = %q", got)
-		}
-		if !strings.Contains(string(evs[1].Before), `"status":"registered"`) || !strings.Contains(string(evs[1].After), `"status":"rectifying"`) {
-			t.Fatalf("update event before/after: %s → %s", evs[1].Before, evs[1].After)
-		}
-		if strings.Contains(string(evs[0].After), "town_name") {
-			t.Fatalf("display fields leaked into the audit trail: %s", evs[0].After)
+		rng := rand.New(rand.NewPCG(13, 21))
+		for _, camp := range []*domain.Campaign{f.camp, premises} {
+			for i := range 30 {
+				in := newCase(fmt.Sprintf("%d两断三清%02d", camp.ID, i))
+				in.CampaignID = camp.ID
+				c := f.mustCase(t, "wx_officer", in)
+				clears := map[string]bool{}
+				for _, it := range camp.ClearItems {
+					clears[it] = rng.IntN(4) > 0
+				}
+				if _, err := s.UpdateCase(ctx, f.as["wx_officer"], c.ID, app.CasePatch{Version: c.Version}.With("two_cuts_three_clears", clears)); err != nil {
+					t.Fatal(err)
+				}
+			}
+			rows, err := raw.Query(`SELECT id FROM cases WHERE campaign_id = $1 AND clears_done ORDER BY id`, camp.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []int64
+			for rows.Next() {
+				var id int64
+				if err := rows.Scan(&id); err != nil {
+					t.Fatal(err)
+				}
+				got = append(got, id)
+			}
+			rows.Close()
+			var count int
+			if err := raw.QueryRow(`SELECT COUNT(*) FROM cases WHERE campaign_id = $1 AND clears_done`, camp.ID).Scan(&count); err != nil {
+				t.Fatal(err)
+			}
+			cases, _, err := s.Cases(ctx, f.as["district"], app.CaseFilter{CampaignID: camp.ID})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var want []int64
+			for _, c := range cases {
+				if c.ClearsComplete(camp) {
+					want = append(want, c.ID)
+				}
+			}
+			sort.Slice(want, func(i, j int) bool { return want[i] < want[j] })
+			if !slices.Equal(got, want) || count != len(want) {
+				t.Fatalf("%s: SQL clears_done %v (COUNT %d), domain recount %v", camp.Name, got, count, want)
+			}
+			if len(want) == 0 || len(want) == len(cases) {
+				t.Fatalf("%s: %d of %d done: the generated cases do not test the rule", camp.Name, len(want), len(cases))
+			}
 		}
 	})
+}
+
+// TestMigration_BackfillsClearsDone: cases stored before clears_done
+// existed get it derived by the migration's Go step, with the campaign's
+// checklist; reopening the store changes nothing more.
+func TestMigration_BackfillsClearsDone(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, dialect store.Dialect) {
+		ctx := context.Background()
+		opts := store.Options{DataDir: t.TempDir(), Clock: &domain.FixedClock{T: campaignNow}, AuditKey: []byte("test-audit-key-0123456789abcdef")}
+		if dialect == store.Postgres {
+			opts.URL = storetest.CreatePostgresDB(t)
+		}
+		db, err := store.Open(ctx, opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s := app.New(db)
+		if _, err := seed.Bootstrap(ctx, s, "admin-password-1"); err != nil {
+			t.Fatal(err)
+		}
+		sys, err := s.SystemActor(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		premises, err := s.CreateCampaign(ctx, sys, domain.Campaign{Name: "加清厂房", StartDate: "2020-09-27", EndDate: "2020-11-30",
+			ClearItems: append(slices.Clone(domain.DefaultClearItems), domain.ItemPremises)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		town, err := s.OrgByCode(ctx, "320404001000")
+		if err != nil {
+			t.Fatal(err)
+		}
+		open := func(name string, items []string) int64 {
+			in := newCase(name)
+			in.OrgID = town.ID
+			c, err := s.CreateCase(ctx, sys, in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			clears := map[string]bool{}
+			for _, it := range items {
+				clears[it] = true
+			}
+			if _, err := s.UpdateCase(ctx, sys, c.ID, app.CasePatch{Version: c.Version}.With("two_cuts_three_clears", clears)); err != nil {
+				t.Fatal(err)
+			}
+			return c.ID
+		}
+		all := open("全部完成", premises.ClearItems)
+		fiveOnly := open("未清厂房", domain.DefaultClearItems)
+		none := open("未开始", nil)
+		// Back to the schema before the column, as an older version left it,
+		// with a weekly report whose frozen 附件1 rows lack the flag (but one).
+		raw, _ := db.RawForTests()
+		five := `{"water":true,"power":true,"materials":true,"equipment":true,"products":true`
+		snapshot := `[{"problem_no":"a","two_cuts_three_clears":` + five + `,"premises":true}},` +
+			`{"problem_no":"b","two_cuts_three_clears":` + five + `,"premises":false}},` +
+			`{"problem_no":"c","two_cuts_three_clears":{},"two_cuts_three_clears_done":true}]`
+		if _, err := raw.Exec(`INSERT INTO weekly_reports (campaign_id, org_id, deadline, status, problems, created_at, updated_at)
+			VALUES ($1, $2, $3, 'submitted', $4, $3, $3)`, premises.ID, town.ID, "2020-10-14T09:00:00.000000Z", snapshot); err != nil {
+			t.Fatal(err)
+		}
+		for _, q := range []string{`ALTER TABLE cases DROP COLUMN clears_done`,
+			`DELETE FROM schema_migrations WHERE name = '0006_cases_clears_done.sql'`} {
+			if _, err := raw.Exec(q); err != nil {
+				t.Fatal(err)
+			}
+		}
+		db.Close()
+		for range 2 {
+			db, err := store.Open(ctx, opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			raw, _ := db.RawForTests()
+			for id, want := range map[int64]bool{all: true, fiveOnly: false, none: false} {
+				var done bool
+				if err := raw.QueryRow(`SELECT clears_done FROM cases WHERE id = $1`, id).Scan(&done); err != nil {
+					t.Fatal(err)
+				}
+				if done != want {
+					t.Errorf("case %d: clears_done %v after the migration, want %v", id, done, want)
+				}
+			}
+			var problems []domain.Case
+			if err := raw.QueryRow(`SELECT problems FROM weekly_reports`).Scan(jsonScanner{&problems}); err != nil {
+				t.Fatal(err)
+			}
+			var flags []bool
+			for _, c := range problems {
+				flags = append(flags, c.ClearsDone)
+			}
+			if !slices.Equal(flags, []bool{true, false, true}) {
+				t.Errorf("frozen 附件1 rows' clears_done %v, want [true false true]", flags)
+			}
+			db.Close()
+		}
+	})
+}
+
+// jsonScanner scans a JSON text column.
+type jsonScanner struct{ v any }
+
+func (s jsonScanner) Scan(src any) error {
+	switch x := src.(type) {
+	case string:
+		return json.Unmarshal([]byte(x), s.v)
+	case []byte:
+		return json.Unmarshal(x, s.v)
+	}
+	return fmt.Errorf("json column: unexpected %T", src)
 }

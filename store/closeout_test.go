@@ -48,7 +48,7 @@ func (f *loopFixture) readyCase(t *testing.T, name string) *domain.Case {
 	}
 	done := domain.OnsiteDone
 	date := domain.Date("2020-10-13")
-	if c, err = f.app.UpdateCase(ctx, f.as["wx_officer"], c.ID, app.CasePatch{Version: c.Version, OnsiteStatus: &done, OnsiteDoneDate: &date}); err != nil {
+	if c, err = f.app.UpdateCase(ctx, f.as["wx_officer"], c.ID, app.CasePatch{Version: c.Version}.With("onsite_status", &done).With("onsite_done_date", &date)); err != nil {
 		t.Fatal(err)
 	}
 	return c

@@ -1,85 +1,60 @@
 package store
 
 import (
-	"context"
 	"fmt"
 
 	"zhengzhi/domain"
 )
 
-// Dashboard is the figures of the first screen for one unit and campaign.
-type Dashboard struct {
-	OrgID      int64          `json:"org_id"`
-	OrgName    string         `json:"org_name"`
-	CampaignID int64          `json:"campaign_id"`
-	Sites      int            `json:"sites"`
-	Inspected  int            `json:"inspected_sites"` // distinct sites inspected in the campaign
-	Cases      int            `json:"cases"`           // not voided
-	ByStatus   map[string]int `json:"by_status"`
-	ByCategory map[string]int `json:"by_category"`
-	Overdue    int            `json:"overdue"`    // past 整改期限, not closed out
-	Supervised int            `json:"supervised"` // 挂牌督办, not closed out
-	ClosedOut  int            `json:"closed_out"`
+// CaseCount is the number of a campaign's cases in one status and category,
+// and how many of them are 挂牌督办.
+type CaseCount struct {
+	Status     domain.CaseStatus
+	Category   domain.Category
+	N          int
+	Supervised int
 }
 
-// Dashboard counts the cases and sites in a unit's subtree (default: the
-// actor's scope) for a campaign (0: the active one).
-func (d *DB) Dashboard(ctx context.Context, a *domain.Actor, orgID, campaignID int64) (*Dashboard, error) {
-	if err := domain.Authorize(a, domain.ActRead, nil, ""); err != nil {
-		return nil, err
-	}
-	camp, err := d.ResolveCampaign(ctx, campaignID)
+// CaseCounts counts a campaign's cases whose place lies under path, by
+// status and category.
+func (r Reader) CaseCounts(path string, campaignID int64) ([]CaseCount, error) {
+	rows, err := r.q.QueryContext(r.ctx, `SELECT c.status, c.category, COUNT(*), SUM(CASE WHEN c.supervised THEN 1 ELSE 0 END)`+caseFrom+`
+		WHERE p.path LIKE $1 AND c.campaign_id = $2 GROUP BY c.status, c.category ORDER BY c.status, c.category`, path+"%", campaignID)
 	if err != nil {
-		return nil, err
-	}
-	org := &a.Scope
-	if orgID != 0 {
-		if org, err = d.VisibleOrg(ctx, a, orgID); err != nil {
-			return nil, err
-		}
-	}
-	out := &Dashboard{OrgID: org.ID, OrgName: org.Name, CampaignID: camp.ID, ByStatus: map[string]int{}, ByCategory: map[string]int{}}
-	today := string(domain.DateOf(d.clock.Now(), d.zone))
-	rows, err := d.db.QueryContext(ctx, `SELECT c.status, c.category, COUNT(*),
-		SUM(CASE WHEN c.rectify_deadline <> '' AND c.rectify_deadline < $3 THEN 1 ELSE 0 END),
-		SUM(CASE WHEN c.supervised THEN 1 ELSE 0 END)`+caseFrom+`
-		WHERE p.path LIKE $1 AND c.campaign_id = $2 GROUP BY c.status, c.category`, org.Path+"%", camp.ID, today)
-	if err != nil {
-		return nil, fmt.Errorf("dashboard: %w", err)
+		return nil, fmt.Errorf("case counts: %w", err)
 	}
 	defer rows.Close()
+	var out []CaseCount
 	for rows.Next() {
-		var status, cat string
-		var n, overdue, supervised int
-		if err := rows.Scan(&status, &cat, &n, &overdue, &supervised); err != nil {
+		var n CaseCount
+		if err := rows.Scan(&n.Status, &n.Category, &n.N, &n.Supervised); err != nil {
 			return nil, err
 		}
-		out.ByStatus[status] += n
-		if domain.CaseStatus(status) == domain.StatusVoided {
-			continue
-		}
-		out.Cases += n
-		out.ByCategory[cat] += n
-		if domain.CaseStatus(status) == domain.StatusClosedOut {
-			out.ClosedOut += n
-			continue
-		}
-		out.Overdue += overdue
-		out.Supervised += supervised
+		out = append(out, n)
 	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	err = d.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM sites s JOIN org_units p ON p.id = COALESCE(s.village_id, s.org_id)
-		WHERE p.path LIKE $1`, org.Path+"%").Scan(&out.Sites)
+	return out, rows.Err()
+}
+
+// SiteCount counts the sites placed under path.
+func (r Reader) SiteCount(path string) (int, error) {
+	var n int
+	err := r.q.QueryRowContext(r.ctx, `SELECT COUNT(*) FROM sites s JOIN org_units p ON p.id = COALESCE(s.village_id, s.org_id)
+		WHERE p.path LIKE $1`, path+"%").Scan(&n)
 	if err != nil {
-		return nil, fmt.Errorf("dashboard sites: %w", err)
+		return 0, fmt.Errorf("count sites: %w", err)
 	}
-	err = d.db.QueryRowContext(ctx, `SELECT COUNT(DISTINCT i.site_id) FROM inspections i JOIN sites s ON s.id = i.site_id
+	return n, nil
+}
+
+// InspectedSiteCount counts the distinct sites under path inspected in a
+// campaign.
+func (r Reader) InspectedSiteCount(path string, campaignID int64) (int, error) {
+	var n int
+	err := r.q.QueryRowContext(r.ctx, `SELECT COUNT(DISTINCT i.site_id) FROM inspections i JOIN sites s ON s.id = i.site_id
 		JOIN org_units p ON p.id = COALESCE(s.village_id, s.org_id)
-		WHERE p.path LIKE $1 AND i.campaign_id = $2`, org.Path+"%", camp.ID).Scan(&out.Inspected)
+		WHERE p.path LIKE $1 AND i.campaign_id = $2`, path+"%", campaignID).Scan(&n)
 	if err != nil {
-		return nil, fmt.Errorf("dashboard inspections: %w", err)
+		return 0, fmt.Errorf("count inspected sites: %w", err)
 	}
-	return out, nil
+	return n, nil
 }

@@ -222,6 +222,10 @@ func (d *DB) migrate(ctx context.Context) error {
 			tx.Rollback()
 			return fmt.Errorf("migration %s: %w", base, err)
 		}
+		if err := migrateData(ctx, tx, base); err != nil {
+			tx.Rollback()
+			return fmt.Errorf("migration %s: %w", base, err)
+		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (name, applied_at) VALUES ($1, $2)`,
 			base, time.Now().UTC().Format(time.RFC3339)); err != nil {
 			tx.Rollback()

@@ -53,7 +53,7 @@ type SummaryCase struct {
 // over the result once; rows are read as they are consumed.
 func (r Reader) SummaryCases(campaignID int64, path string, exclude domain.CaseStatus) iter.Seq2[*SummaryCase, error] {
 	return func(yield func(*SummaryCase, error) bool) {
-		rows, err := r.q.QueryContext(r.ctx, `SELECT c.status, c.category, c.onsite_status, c.clears, c.case_filed, c.fine_fen,
+		rows, err := r.q.QueryContext(r.ctx, `SELECT c.status, c.category, c.onsite_status, c.clears_done, c.case_filed, c.fine_fen,
 			c.confiscated_fen, c.judicial_transfer, c.detained_persons, c.disciplined_persons, p.path
 			FROM cases c JOIN org_units p ON p.id = COALESCE(c.village_id, c.org_id)
 			WHERE c.campaign_id = $1 AND p.path LIKE $2 AND c.status <> $3`, campaignID, path+"%", exclude)
@@ -65,7 +65,7 @@ func (r Reader) SummaryCases(campaignID int64, path string, exclude domain.CaseS
 		for rows.Next() {
 			s := &SummaryCase{}
 			c := &s.Case
-			if err := rows.Scan(&c.Status, &c.Category, &c.OnsiteStatus, jsonScan{&c.Clears}, &c.CaseFiled, &c.FineFen,
+			if err := rows.Scan(&c.Status, &c.Category, &c.OnsiteStatus, &c.ClearsDone, &c.CaseFiled, &c.FineFen,
 				&c.ConfiscatedFen, &c.JudicialTransfer, &c.DetainedPersons, &c.DisciplinedPersons, &s.Path); err != nil {
 				yield(nil, err)
 				return

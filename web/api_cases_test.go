@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"zhengzhi/app"
 	"zhengzhi/domain"
 	"zhengzhi/store"
 	"zhengzhi/store/storetest"
@@ -68,6 +69,11 @@ func TestAPI_CasesLifecycleOfAFile(t *testing.T) {
 		}
 		e.do("wx_officer", "PATCH", "/api/v1/cases/"+id, map[string]any{"version": 2, "shutdown_date": "2020-13-01"}).wantError(http.StatusBadRequest, "shutdown_date")
 		e.do("wx_officer", "PATCH", "/api/v1/cases/"+id, map[string]any{"version": 2, "fine_fen": -1}).wantError(http.StatusBadRequest, "fine_fen")
+		// A name that is no writable case field, or a value of the wrong type, is 400 naming the field.
+		e.do("wx_officer", "PATCH", "/api/v1/cases/"+id, map[string]any{"version": 2, "status": "closed_out"}).wantError(http.StatusBadRequest, "status")
+		e.do("wx_officer", "PATCH", "/api/v1/cases/"+id, map[string]any{"version": 2, "fine_fen": "300000"}).wantError(http.StatusBadRequest, "fine_fen")
+		e.do("wx_officer", "PATCH", "/api/v1/cases/"+id, map[string]any{"version": 2, "two_cuts_three_clears": map[string]string{"water": "yes"}}).
+			wantError(http.StatusBadRequest, "two_cuts_three_clears")
 		// List with filters and paging.
 		e.newCase("另一电镀点")
 		var l listResult[domain.Case]
@@ -164,7 +170,7 @@ func TestAPI_Dashboard(t *testing.T) {
 		e.newCase("甲")
 		c := e.newCase("乙")
 		e.do("wx_officer", "PATCH", "/api/v1/cases/"+fmtInt(c.ID), map[string]any{"version": 1, "rectify_deadline": "2020-10-01"}).want(http.StatusOK)
-		var dash store.Dashboard
+		var dash app.Dashboard
 		e.do("wx_officer", "GET", "/api/v1/dashboard", nil).want(http.StatusOK).decode(&dash)
 		if dash.Cases != 2 || dash.Sites != 2 || dash.Inspected != 2 || dash.Overdue != 1 || dash.ByStatus["registered"] != 2 || dash.ByCategory["electroplating"] != 2 {
 			t.Fatalf("dashboard %+v", dash)

@@ -437,7 +437,7 @@ func changes(ev domain.AuditEvent) []string {
 	json.Unmarshal(ev.After, &after)
 	var out []string
 	for k, v := range after {
-		if k == "version" || k == "updated_at" || k == "warnings" {
+		if k == "version" || k == "updated_at" || k == "warnings" || k == "two_cuts_three_clears_done" {
 			continue
 		}
 		old, had := before[k]
@@ -508,21 +508,16 @@ func (s *Server) renderCase(w http.ResponseWriter, r *http.Request, a *domain.Ac
 }
 
 // money reads an amount entered in 元 or 万元 (unit field name+"_unit") as fen.
-func money(r *http.Request, name string) (*int64, error) {
+func money(r *http.Request, name string) (int64, error) {
 	v := strings.TrimSpace(r.FormValue(name))
 	if v == "" {
-		zero := int64(0)
-		return &zero, nil
+		return 0, nil
 	}
-	var fen int64
-	var err error
 	field := name + "_fen"
 	if r.FormValue(name+"_unit") == "wan" {
-		fen, err = domain.ParseWan(field, v)
-	} else {
-		fen, err = domain.ParseYuan(field, v)
+		return domain.ParseWan(field, v)
 	}
-	return &fen, err
+	return domain.ParseYuan(field, v)
 }
 
 // patchFromForm reads the case page's edit form. Enforcement fields are only
@@ -533,58 +528,60 @@ func patchFromForm(r *http.Request, camp *domain.Campaign) (app.CasePatch, error
 	if p.Version, err = formInt(r, "version"); err != nil {
 		return p, err
 	}
-	str := func(name string) *string { v := r.FormValue(name); return &v }
-	date := func(name string) (*domain.Date, error) {
-		d, err := domain.ParseDate(name, strings.TrimSpace(r.FormValue(name)))
-		return &d, err
+	str := func(names ...string) {
+		for _, name := range names {
+			p = p.With(name, r.FormValue(name))
+		}
 	}
-	p.UnitName, p.Address = str("unit_name"), str("address")
-	p.Category = enumPtr[domain.Category](r, "category")
-	p.PersonInCharge, p.Description = str("person_in_charge"), str("description")
-	p.OnsiteStatus = enumPtr[domain.Onsite](r, "onsite_status")
-	if p.OnsiteDoneDate, err = date("onsite_done_date"); err != nil {
+	date := func(names ...string) error {
+		for _, name := range names {
+			d, err := domain.ParseDate(name, strings.TrimSpace(r.FormValue(name)))
+			if err != nil {
+				return err
+			}
+			p = p.With(name, d)
+		}
+		return nil
+	}
+	str("unit_name", "address", "category", "person_in_charge", "description", "onsite_status")
+	if err := date("onsite_done_date", "rectify_deadline"); err != nil {
 		return p, err
 	}
-	if p.RectifyDeadline, err = date("rectify_deadline"); err != nil {
-		return p, err
-	}
-	p.Clears = map[string]bool{}
-	p.ClearDates = map[string]domain.Date{}
+	clears, clearDates := map[string]bool{}, map[string]domain.Date{}
 	for _, it := range camp.ClearItems {
-		p.Clears[it] = r.FormValue("clear_"+it) == "on"
+		clears[it] = r.FormValue("clear_"+it) == "on"
 		d, err := domain.ParseDate("two_cuts_three_clears_dates."+it, strings.TrimSpace(r.FormValue("clear_date_"+it)))
 		if err != nil {
 			return p, err
 		}
-		p.ClearDates[it] = d
+		clearDates[it] = d
 	}
+	p = p.With("two_cuts_three_clears", clears).With("two_cuts_three_clears_dates", clearDates)
 	if r.FormValue("enforce") == "1" {
-		p.Shutdown = enumPtr[domain.Shutdown](r, "shutdown")
-		if p.ShutdownDate, err = date("shutdown_date"); err != nil {
+		str("shutdown")
+		if err := date("shutdown_date"); err != nil {
 			return p, err
 		}
-		filed, transfer := r.FormValue("case_filed") == "on", r.FormValue("judicial_transfer") == "on"
-		p.CaseFiled, p.JudicialTransfer = &filed, &transfer
-		p.CaseNo = str("case_no")
-		if p.FineFen, err = money(r, "fine"); err != nil {
-			return p, err
+		p = p.With("case_filed", r.FormValue("case_filed") == "on").With("judicial_transfer", r.FormValue("judicial_transfer") == "on")
+		str("case_no")
+		for _, name := range []string{"fine", "confiscated"} {
+			fen, err := money(r, name)
+			if err != nil {
+				return p, err
+			}
+			p = p.With(name+"_fen", fen)
 		}
-		if p.ConfiscatedFen, err = money(r, "confiscated"); err != nil {
-			return p, err
-		}
-		for name, dst := range map[string]**int{"judicial_persons": &p.JudicialPersons, "detained_persons": &p.DetainedPersons, "disciplined_persons": &p.DisciplinedPersons} {
+		for _, name := range []string{"judicial_persons", "detained_persons", "disciplined_persons"} {
 			n, err := formInt(r, name)
 			if err != nil {
 				return p, err
 			}
-			v := int(n)
-			*dst = &v
+			p = p.With(name, n)
 		}
 	}
 	if r.FormValue("supervise") == "1" {
-		sup := r.FormValue("supervised") == "on"
-		p.Supervised = &sup
-		if p.SupervisedDeadline, err = date("supervised_deadline"); err != nil {
+		p = p.With("supervised", r.FormValue("supervised") == "on")
+		if err := date("supervised_deadline"); err != nil {
 			return p, err
 		}
 	}
@@ -637,10 +634,4 @@ func (s *Server) caseUpload(w http.ResponseWriter, r *http.Request, a *domain.Ac
 	}
 	http.Redirect(w, r, fmt.Sprintf("/cases/%d?flash=%s#files", id, url.QueryEscape(translate(langOf(r), "case.saved"))), http.StatusSeeOther)
 	return nil
-}
-
-// enumPtr reads a form value as one of the domain's enum types.
-func enumPtr[T ~string](r *http.Request, name string) *T {
-	v := T(r.FormValue(name))
-	return &v
 }

@@ -37,9 +37,11 @@ func (s *App) Campaigns(ctx context.Context, a *domain.Actor) ([]*domain.Campaig
 	return s.db.Reader(ctx).Campaigns()
 }
 
-// Campaign loads one campaign (campaigns are no one's secret: callers have
-// a logged-in actor).
-func (s *App) Campaign(ctx context.Context, id int64) (*domain.Campaign, error) {
+// Campaign loads one campaign for any logged-in user.
+func (s *App) Campaign(ctx context.Context, a *domain.Actor, id int64) (*domain.Campaign, error) {
+	if err := domain.Authorize(a, domain.ActRead, nil, ""); err != nil {
+		return nil, err
+	}
 	return campaign(s.db.Reader(ctx), id)
 }
 

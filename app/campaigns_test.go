@@ -26,11 +26,11 @@ func TestCreateCampaign_WhoAndDefaults(t *testing.T) {
 		if got.ID == 0 || got.Version != 1 || got.RecheckDays != domain.DefaultRecheckDays || got.SupervisedDays != domain.DefaultSupervisedDays {
 			t.Fatalf("created: %+v", got)
 		}
-		read, err := f.app.Campaign(ctx, got.ID)
+		read, err := f.app.Campaign(ctx, f.as["admin"], got.ID)
 		if err != nil || read.Name != c.Name || read.DeadlineTime != domain.DefaultDeadlineTime || len(read.Categories) != len(domain.DefaultCategories) {
 			t.Fatalf("read back: %+v %v", read, err)
 		}
-		_, err = f.app.Campaign(ctx, 999999)
+		_, err = f.app.Campaign(ctx, f.as["admin"], 999999)
 		wantCode(t, err, domain.ENOTFOUND)
 		all, err := f.app.Campaigns(ctx, f.as["wx_grid"])
 		if err != nil || len(all) != 1 {

@@ -92,7 +92,7 @@ func (s *App) CreateCase(ctx context.Context, a *domain.Actor, in CaseInput) (*d
 			return err
 		}
 
-		if id, ok, err := tx.Replay(in.IdempotencyKey, "case"); err != nil {
+		if id, ok, err := replay(tx, in.IdempotencyKey, "case"); err != nil {
 			return err
 		} else if ok {
 			first, _, err := tx.Case(id)
@@ -361,15 +361,15 @@ func (s *App) UpdateCase(ctx context.Context, a *domain.Actor, id int64, p CaseP
 // CaseTimeline lists a case's audit events (creation, edits, evidence,
 // reviews) in order, for whoever may read the case.
 func (s *App) CaseTimeline(ctx context.Context, a *domain.Actor, caseID int64) ([]domain.AuditEvent, error) {
-	_, place, err := s.db.Reader(ctx).Case(caseID)
+	r := s.db.Reader(ctx)
+	_, place, err := r.Case(caseID)
 	if err != nil {
 		return nil, found(err, "问题")
 	}
 	if err := domain.Authorize(a, domain.ActRead, place, "问题"); err != nil {
 		return nil, err
 	}
-	// The read was authorized above. TODO(issue [5]): read through the
-	// audit area's Reader.AuditEvents(filter) once it lands, instead of
-	// the store method's internal=true bypass.
-	return s.db.AuditEvents(ctx, a, store.AuditFilter{Entity: "case", EntityID: caseID}, true)
+	// The read was authorized above: a case's own history is readable by
+	// whoever may read the case.
+	return r.AuditEvents(store.AuditFilter{Entity: "case", EntityID: caseID})
 }

@@ -43,7 +43,7 @@ func (s *App) UploadFinalSummary(ctx context.Context, a *domain.Actor, in FinalS
 		return nil, domain.Invalid("file", "请选择盖章扫描件")
 	}
 	if in.MaxBytes <= 0 {
-		in.MaxBytes = store.DefaultMaxAttachment
+		in.MaxBytes = domain.DefaultMaxAttachment
 	}
 	sum, size, ct, err := s.db.PutBlob(ctx, in.Reader, in.MaxBytes)
 	if err != nil {
@@ -62,7 +62,7 @@ func (s *App) UploadFinalSummary(ctx context.Context, a *domain.Actor, in FinalS
 		if err := before.CheckUpload(); err != nil {
 			return err
 		}
-		x := &domain.FinalSummary{CampaignID: camp.ID, OrgID: town.ID, SHA256: sum, Size: size, ContentType: ct, Filename: in.Filename}
+		x := &domain.FinalSummary{CampaignID: camp.ID, OrgID: town.ID, SHA256: sum, Size: size, ContentType: ct, Filename: domain.CleanFilename(in.Filename)}
 		if before == nil {
 			if x.ID, err = tx.InsertFinalSummary(x); err != nil {
 				return err

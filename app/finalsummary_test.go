@@ -19,8 +19,8 @@ func TestFinalSummary_UploadSignAndDueDate(t *testing.T) {
 		f := newReportFixture(t, dialect)
 		ctx := context.Background()
 		scan := []byte("%PDF-1.4 sealed summary")
-		x, err := f.app.UploadFinalSummary(ctx, f.as["wx_officer"], app.FinalSummaryInput{Filename: "总结.pdf", Reader: bytes.NewReader(scan)})
-		if err != nil || x.Status != domain.FinalUploaded || x.ContentType != "application/pdf" {
+		x, err := f.app.UploadFinalSummary(ctx, f.as["wx_officer"], app.FinalSummaryInput{Filename: `C:\扫描\总结.pdf`, Reader: bytes.NewReader(scan)})
+		if err != nil || x.Status != domain.FinalUploaded || x.ContentType != "application/pdf" || x.Filename != "总结.pdf" {
 			t.Fatalf("upload: %+v %v", x, err)
 		}
 		_, err = f.app.SignFinalSummary(ctx, f.as["wx_officer"], x.ID)

@@ -49,7 +49,7 @@ func (s *App) CreateInspection(ctx context.Context, a *domain.Actor, in Inspecti
 		if err := x.Normalize(tx.Now(), a.User.DisplayName); err != nil {
 			return err
 		}
-		if id, ok, err := tx.Replay(in.IdempotencyKey, "inspection"); err != nil {
+		if id, ok, err := replay(tx, in.IdempotencyKey, "inspection"); err != nil {
 			return err
 		} else if ok {
 			x, err = tx.Inspection(id)

@@ -80,7 +80,7 @@ func (s *App) CreateSite(ctx context.Context, a *domain.Actor, in SiteInput) (*d
 		if err := site.Normalize(); err != nil {
 			return err
 		}
-		if id, ok, err := tx.Replay(in.IdempotencyKey, "site"); err != nil {
+		if id, ok, err := replay(tx, in.IdempotencyKey, "site"); err != nil {
 			return err
 		} else if ok {
 			if site, _, err = tx.Site(id); err != nil {

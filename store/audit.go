@@ -128,19 +128,6 @@ func (r Reader) AuditEvents(f AuditFilter) ([]domain.AuditEvent, error) {
 	return out, rows.Err()
 }
 
-// AuditEvents is the pre-[5] entry point, kept until the case timeline moves
-// to the application layer.
-//
-// Deprecated: use app.AuditEvents or Reader.AuditEvents.
-func (d *DB) AuditEvents(ctx context.Context, a *domain.Actor, f AuditFilter, internal bool) ([]domain.AuditEvent, error) {
-	if !internal {
-		if err := domain.Authorize(a, domain.ActReadAudit, nil, "审计记录"); err != nil {
-			return nil, err
-		}
-	}
-	return d.Reader(ctx).AuditEvents(f)
-}
-
 type scanner interface{ Scan(dest ...any) error }
 
 func scanAudit(r scanner) (domain.AuditEvent, error) {

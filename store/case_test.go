@@ -43,7 +43,7 @@ func (f *caseFixture) mustCase(t *testing.T, actor string, in app.CaseInput) *do
 // auditCount counts events of an entity.
 func (f *caseFixture) auditCount(t *testing.T, entity string, id int64, action string) int {
 	t.Helper()
-	evs, err := f.db.AuditEvents(context.Background(), f.as["admin"], store.AuditFilter{Entity: entity, EntityID: id}, false)
+	evs, err := f.db.Reader(context.Background()).AuditEvents(store.AuditFilter{Entity: entity, EntityID: id})
 	if err != nil {
 		t.Fatal(err)
 	}

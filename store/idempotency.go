@@ -2,9 +2,6 @@ package store
 
 import (
 	"fmt"
-	"unicode/utf8"
-
-	"zhengzhi/domain"
 )
 
 // Idempotency keys let a client (a phone on a flaky connection, the web
@@ -13,32 +10,20 @@ import (
 // Both the check and the record of the key happen inside the create's own
 // transaction, so a retry racing the original cannot create a second record.
 
-// maxIdempotencyKey bounds a key's length (UUIDs and the like fit easily).
-const maxIdempotencyKey = 200
-
-// replay looks up key for the acting user. It returns the id of the entity
-// created first with this key, and true, when there is one; a key already
-// used for a different kind of record is a conflict.
-func (tx *Tx) replay(key, entity string) (int64, bool, error) {
+// replay looks up key for the acting user: the kind and id of the record
+// created first with it.
+func (tx *Tx) replay(key string) (entity string, id int64, ok bool, err error) {
 	if key == "" {
-		return 0, false, nil
+		return "", 0, false, nil
 	}
-	if utf8.RuneCountInString(key) > maxIdempotencyKey {
-		return 0, false, domain.Invalid("idempotency_key", "幂等键过长（最多 %d 个字符）", maxIdempotencyKey)
-	}
-	var got string
-	var id int64
-	err := tx.queryRow(`SELECT entity, entity_id FROM idempotency_keys WHERE user_id = $1 AND key = $2`,
-		tx.actor.User.ID, key).Scan(&got, &id)
+	err = tx.queryRow(`SELECT entity, entity_id FROM idempotency_keys WHERE user_id = $1 AND key = $2`,
+		tx.actor.User.ID, key).Scan(&entity, &id)
 	if isNoRows(err) {
-		return 0, false, nil
+		return "", 0, false, nil
 	} else if err != nil {
-		return 0, false, fmt.Errorf("idempotency key: %w", err)
+		return "", 0, false, fmt.Errorf("idempotency key: %w", err)
 	}
-	if got != entity {
-		return 0, false, &domain.Error{Code: domain.ECONFLICT, Field: "idempotency_key", Message: "该幂等键已用于创建其他类型的记录"}
-	}
-	return id, true, nil
+	return entity, id, true, nil
 }
 
 // remember records that key created entity id for the acting user.

@@ -235,7 +235,7 @@ func TestFinalSummaryRows_RoundTrip(t *testing.T) {
 		rs := newReportStore(t, dialect)
 		r := rs.db.Reader(context.Background())
 		wx := rs.orgs["五星街道"]
-		x := &domain.FinalSummary{CampaignID: rs.camp.ID, OrgID: wx.ID, SHA256: "aa", Size: 3, ContentType: "application/pdf", Filename: `C:\扫描\总结.pdf`}
+		x := &domain.FinalSummary{CampaignID: rs.camp.ID, OrgID: wx.ID, SHA256: "aa", Size: 3, ContentType: "application/pdf", Filename: "总结.pdf"}
 		rs.write(t, func(tx *store.Tx) error {
 			var err error
 			x.ID, err = tx.InsertFinalSummary(x)

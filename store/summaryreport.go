@@ -71,7 +71,7 @@ func (r Reader) FinalSummaries(campaignID int64, path string) ([]*domain.FinalSu
 func (tx *Tx) InsertFinalSummary(x *domain.FinalSummary) (int64, error) {
 	id, err := tx.insert(`INSERT INTO final_summaries (campaign_id, org_id, sha256, size, content_type, filename,
 		uploaded_by, uploaded_name, uploaded_at, version) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 1) RETURNING id`,
-		x.CampaignID, x.OrgID, x.SHA256, x.Size, x.ContentType, cleanFilename(x.Filename), tx.actorRef(),
+		x.CampaignID, x.OrgID, x.SHA256, x.Size, x.ContentType, x.Filename, tx.actorRef(),
 		tx.actor.User.DisplayName, ts(tx.now))
 	if err != nil {
 		if isUniqueViolation(err) {
@@ -87,7 +87,7 @@ func (tx *Tx) InsertFinalSummary(x *domain.FinalSummary) (int64, error) {
 func (tx *Tx) UpdateFinalSummaryScan(x *domain.FinalSummary) error {
 	if _, err := tx.exec(`UPDATE final_summaries SET sha256 = $1, size = $2, content_type = $3, filename = $4,
 		uploaded_by = $5, uploaded_name = $6, uploaded_at = $7, version = version + 1 WHERE id = $8`,
-		x.SHA256, x.Size, x.ContentType, cleanFilename(x.Filename), tx.actorRef(), tx.actor.User.DisplayName, ts(tx.now), x.ID); err != nil {
+		x.SHA256, x.Size, x.ContentType, x.Filename, tx.actorRef(), tx.actor.User.DisplayName, ts(tx.now), x.ID); err != nil {
 		return fmt.Errorf("update final summary %d: %w", x.ID, err)
 	}
 	return nil

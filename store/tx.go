@@ -200,14 +200,6 @@ func nullStr(s string) any {
 	return s
 }
 
-// notFound turns sql.ErrNoRows into the domain's not-found error.
-func notFound(err error, what string) error {
-	if errors.Is(err, sql.ErrNoRows) {
-		return domain.NotFound(what)
-	}
-	return err
-}
-
 // The store's own answers; the application layer turns them into the
 // domain's errors with a message for the user.
 var (
@@ -237,9 +229,11 @@ func (tx *Tx) Audit(action, entity string, id int64, before, after any) error {
 	return tx.audit(action, entity, id, before, after)
 }
 
-// Replay returns the id of the record of kind entity that the acting user
-// created first with idempotency key, and true, when there is one.
-func (tx *Tx) Replay(key, entity string) (int64, bool, error) { return tx.replay(key, entity) }
+// Replay returns the record the acting user created first with idempotency
+// key — its kind and id — and true, when there is one.
+func (tx *Tx) Replay(key string) (entity string, id int64, ok bool, err error) {
+	return tx.replay(key)
+}
 
 // Remember records that key created entity id for the acting user.
 func (tx *Tx) Remember(key, entity string, id int64) error { return tx.remember(key, entity, id) }

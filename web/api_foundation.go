@@ -266,10 +266,7 @@ func (s *Server) getCampaign(w http.ResponseWriter, r *http.Request, a *domain.A
 	if err != nil {
 		return err
 	}
-	if err := domain.Authorize(a, domain.ActRead, nil, ""); err != nil {
-		return err
-	}
-	c, err := s.app.Campaign(r.Context(), id)
+	c, err := s.app.Campaign(r.Context(), a, id)
 	if err != nil {
 		return err
 	}

@@ -41,7 +41,7 @@ func (s *Server) caseFileZip(w http.ResponseWriter, r *http.Request, a *domain.A
 	if err != nil {
 		return err
 	}
-	camp, err := s.app.Campaign(ctx, c.CampaignID)
+	camp, err := s.app.Campaign(ctx, a, c.CampaignID)
 	if err != nil {
 		return err
 	}

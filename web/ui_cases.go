@@ -484,7 +484,7 @@ func (s *Server) renderCase(w http.ResponseWriter, r *http.Request, a *domain.Ac
 	}
 	d := caseData{Case: c, Error: ferr, KindNames: domain.AttachmentKindNames,
 		Kinds: domain.AttachmentKinds}
-	if d.Campaign, err = s.app.Campaign(ctx, c.CampaignID); err != nil {
+	if d.Campaign, err = s.app.Campaign(ctx, a, c.CampaignID); err != nil {
 		return err
 	}
 	if d.Attachments, err = s.app.CaseAttachments(ctx, a, id); err != nil {
@@ -599,7 +599,7 @@ func (s *Server) caseEdit(w http.ResponseWriter, r *http.Request, a *domain.Acto
 	if err != nil {
 		return err
 	}
-	camp, err := s.app.Campaign(r.Context(), c.CampaignID)
+	camp, err := s.app.Campaign(r.Context(), a, c.CampaignID)
 	if err != nil {
 		return err
 	}

@@ -181,7 +181,7 @@ func (s *Server) renderSign(w http.ResponseWriter, r *http.Request, a *domain.Ac
 	if d.Next == "/" {
 		d.Next = ""
 	}
-	if d.Campaign, err = s.app.Campaign(ctx, c.CampaignID); err != nil {
+	if d.Campaign, err = s.app.Campaign(ctx, a, c.CampaignID); err != nil {
 		return err
 	}
 	acts, del, err := s.app.AllowedCaseActions(ctx, a, c)

@@ -24,10 +24,10 @@ type CaseInput struct {
 	domain.CaseFields
 
 	// For the site registered with the case (no SiteID) and its inspection.
-	CreditCode string   `json:"credit_code"`
-	Phone      string   `json:"phone"`
-	Lat        *float64 `json:"lat"`
-	Lng        *float64 `json:"lng"`
+	CreditCode string           `json:"credit_code"`
+	Phone      domain.Sensitive `json:"phone"`
+	Lat        *float64         `json:"lat"`
+	Lng        *float64         `json:"lng"`
 
 	// IdempotencyKey, when set, makes a retry by the same user return the
 	// case created first, with no new row and no new audit event.

@@ -14,18 +14,18 @@ import (
 // alone (a village implies its town; an OrgID that is a village is taken as
 // the village). With neither, the site is placed at the actor's own unit.
 type SiteInput struct {
-	OrgID          int64    `json:"org_id"`
-	VillageID      int64    `json:"village_id"`
-	Name           string   `json:"name"`
-	CreditCode     string   `json:"credit_code"`
-	TargetType     string   `json:"target_type"` // xiaozitou (default) | stopped
-	Address        string   `json:"address"`
-	PersonInCharge string   `json:"person_in_charge"`
-	Phone          string   `json:"phone"`
-	Lat            *float64 `json:"lat"`
-	Lng            *float64 `json:"lng"`
-	State          string   `json:"state"` // producing (default) | suspended | closed | banned
-	Lists          []string `json:"lists"`
+	OrgID          int64            `json:"org_id"`
+	VillageID      int64            `json:"village_id"`
+	Name           string           `json:"name"`
+	CreditCode     string           `json:"credit_code"`
+	TargetType     string           `json:"target_type"` // xiaozitou (default) | stopped
+	Address        string           `json:"address"`
+	PersonInCharge string           `json:"person_in_charge"`
+	Phone          domain.Sensitive `json:"phone"`
+	Lat            *float64         `json:"lat"`
+	Lng            *float64         `json:"lng"`
+	State          string           `json:"state"` // producing (default) | suspended | closed | banned
+	Lists          []string         `json:"lists"`
 	// IdempotencyKey, when set, makes a retry by the same user return the
 	// site created first instead of a second one.
 	IdempotencyKey string `json:"-"`
@@ -34,18 +34,18 @@ type SiteInput struct {
 // SitePatch changes a site: nil fields stay as they are. Version is the one
 // read; a stale version is refused with nothing written.
 type SitePatch struct {
-	Version        int64     `json:"version"`
-	VillageID      *int64    `json:"village_id"` // 0 removes the village
-	Name           *string   `json:"name"`
-	CreditCode     *string   `json:"credit_code"`
-	TargetType     *string   `json:"target_type"`
-	Address        *string   `json:"address"`
-	PersonInCharge *string   `json:"person_in_charge"`
-	Phone          *string   `json:"phone"`
-	Lat            *float64  `json:"lat"`
-	Lng            *float64  `json:"lng"`
-	State          *string   `json:"state"`
-	Lists          *[]string `json:"lists"`
+	Version        int64             `json:"version"`
+	VillageID      *int64            `json:"village_id"` // 0 removes the village
+	Name           *string           `json:"name"`
+	CreditCode     *string           `json:"credit_code"`
+	TargetType     *string           `json:"target_type"`
+	Address        *string           `json:"address"`
+	PersonInCharge *string           `json:"person_in_charge"`
+	Phone          *domain.Sensitive `json:"phone"`
+	Lat            *float64          `json:"lat"`
+	Lng            *float64          `json:"lng"`
+	State          *string           `json:"state"`
+	Lists          *[]string         `json:"lists"`
 }
 
 // SiteFilter selects sites for a list; zero values are no criterion.
@@ -182,10 +182,13 @@ func (p SitePatch) apply(site *domain.Site) {
 		dst *string
 		src *string
 	}{{&site.Name, p.Name}, {&site.CreditCode, p.CreditCode}, {&site.TargetType, p.TargetType},
-		{&site.Address, p.Address}, {&site.PersonInCharge, p.PersonInCharge}, {&site.Phone, p.Phone}, {&site.State, p.State}} {
+		{&site.Address, p.Address}, {&site.PersonInCharge, p.PersonInCharge}, {&site.State, p.State}} {
 		if f.src != nil {
 			*f.dst = *f.src
 		}
+	}
+	if p.Phone != nil {
+		site.Phone = *p.Phone
 	}
 	if p.Lat != nil {
 		site.Lat = p.Lat

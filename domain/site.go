@@ -34,8 +34,8 @@ type Site struct {
 	TargetType     string    `json:"target_type"`
 	Address        string    `json:"address"`
 	PersonInCharge string    `json:"person_in_charge"`
-	Phone          string    `json:"phone"`
-	Lat            *float64  `json:"lat"` // WGS-84
+	Phone          Sensitive `json:"phone"` // 联系电话: personal data (Sensitive)
+	Lat            *float64  `json:"lat"`   // WGS-84
 	Lng            *float64  `json:"lng"`
 	State          string    `json:"state"`
 	Lists          []string  `json:"lists"` // list memberships, e.g. 取缔关闭退出名单
@@ -51,9 +51,10 @@ type Site struct {
 // SiteWarnings), the target type defaults to 小字头 and the state to 生产,
 // coordinates pass CheckLatLng, and list names are trimmed and kept once.
 func (s *Site) Normalize() error {
-	for _, p := range []*string{&s.Name, &s.Address, &s.PersonInCharge, &s.Phone, &s.TargetType, &s.State} {
+	for _, p := range []*string{&s.Name, &s.Address, &s.PersonInCharge, &s.TargetType, &s.State} {
 		*p = strings.TrimSpace(*p)
 	}
+	s.Phone = Sensitive(strings.TrimSpace(string(s.Phone)))
 	s.CreditCode = NormalizeCreditCode(s.CreditCode)
 	switch {
 	case s.Name == "":

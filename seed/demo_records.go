@@ -94,7 +94,7 @@ func demoSite(ctx context.Context, db *app.App, camp *domain.Campaign, rng *rand
 	site, err := db.CreateSite(ctx, actor, app.SiteInput{OrgID: town.ID, VillageID: villageID, Name: name, TargetType: target,
 		Address:        fmt.Sprintf("%s%s%d号", place, demoRoads[rng.IntN(len(demoRoads))], 1+rng.IntN(200)),
 		PersonInCharge: surname + []string{"建国", "志强", "秀英", "卫东", "海峰", "小红"}[rng.IntN(6)],
-		Phone:          fmt.Sprintf("139%08d", rng.IntN(100000000)), Lat: &lat, Lng: &lng})
+		Phone:          domain.Sensitive(fmt.Sprintf("139%08d", rng.IntN(100000000))), Lat: &lat, Lng: &lng})
 	if err != nil {
 		return err
 	}

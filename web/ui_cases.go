@@ -144,7 +144,7 @@ func (s *Server) renderSiteForm(w http.ResponseWriter, r *http.Request, a *domai
 
 func (s *Server) siteCreate(w http.ResponseWriter, r *http.Request, a *domain.Actor) error {
 	in := app.SiteInput{Name: r.FormValue("name"), CreditCode: r.FormValue("credit_code"), TargetType: r.FormValue("target_type"),
-		Address: r.FormValue("address"), PersonInCharge: r.FormValue("person_in_charge"), Phone: r.FormValue("phone"),
+		Address: r.FormValue("address"), PersonInCharge: r.FormValue("person_in_charge"), Phone: domain.Sensitive(r.FormValue("phone")),
 		State: r.FormValue("state"), IdempotencyKey: idempotencyKey(r)}
 	var err error
 	if in.OrgID, err = formInt(r, "org_id"); err == nil {
@@ -370,7 +370,7 @@ func (s *Server) renderCaseNew(w http.ResponseWriter, r *http.Request, a *domain
 func (s *Server) caseCreate(w http.ResponseWriter, r *http.Request, a *domain.Actor) error {
 	r.Body = http.MaxBytesReader(w, r.Body, 4*s.maxUpload)
 	perr := r.ParseMultipartForm(8 << 20)
-	in := app.CaseInput{CreditCode: r.FormValue("credit_code"), Phone: r.FormValue("phone"), IdempotencyKey: idempotencyKey(r),
+	in := app.CaseInput{CreditCode: r.FormValue("credit_code"), Phone: domain.Sensitive(r.FormValue("phone")), IdempotencyKey: idempotencyKey(r),
 		CaseFields: domain.CaseFields{UnitName: r.FormValue("unit_name"), Category: domain.Category(r.FormValue("category")),
 			Address: r.FormValue("address"), PersonInCharge: r.FormValue("person_in_charge"), Description: r.FormValue("description"),
 			Source: domain.Source(r.FormValue("source"))}}

@@ -332,9 +332,8 @@ func (s *App) UpdateCase(ctx context.Context, a *domain.Actor, id int64, p CaseP
 		if before.Version != p.Version {
 			return domain.Stale("问题", before.Version)
 		}
-		if !domain.Editable(before.Status) {
-			return &domain.Error{Code: domain.ECONFLICT, Field: "status",
-				Message: fmt.Sprintf("问题处于“%s”状态，不能修改：请先退回", domain.StatusNames[before.Status])}
+		if err := domain.CheckEditable(before.Status); err != nil {
+			return err
 		}
 		if len(acts) == 0 {
 			out = before // nothing changes: no new version, no audit event

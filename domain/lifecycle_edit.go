@@ -1,6 +1,7 @@
 package domain
 
 import (
+	"fmt"
 	"reflect"
 	"strings"
 )
@@ -15,6 +16,25 @@ import (
 // read-only until reopened and 已作废 for good.
 func Editable(status CaseStatus) bool {
 	return status == StatusRegistered || status == StatusRectifying
+}
+
+// CheckEditable refuses an edit of a case in status with the reason the
+// user can act on: under review it must be returned first, closed out it
+// must be reopened, voided it is final.
+func CheckEditable(status CaseStatus) error {
+	if Editable(status) {
+		return nil
+	}
+	var why string
+	switch status {
+	case StatusClosedOut:
+		why = "已销号，如需修改请先重新打开"
+	case StatusVoided:
+		why = "已作废，不能再修改"
+	default:
+		why = "正在审核，如需修改请先退回"
+	}
+	return &Error{Code: ECONFLICT, Field: "status", Message: fmt.Sprintf("问题处于“%s”状态：%s", StatusNames[status], why)}
 }
 
 // AcceptsEvidence reports whether evidence (档案材料) may be attached to a

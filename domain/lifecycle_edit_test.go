@@ -2,6 +2,7 @@ package domain
 
 import (
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -112,6 +113,25 @@ func TestCheckEditRights(t *testing.T) {
 		err := CheckEditRights(tc.role, tc.acts)
 		if (err == nil) != tc.ok || err != nil && ErrorCode(err) != EFORBIDDEN {
 			t.Errorf("%s %v: %v, want ok=%v", tc.role, tc.acts, err, tc.ok)
+		}
+	}
+}
+
+func TestCheckEditable_NamesWhatToDo(t *testing.T) {
+	for status, want := range map[CaseStatus]string{
+		StatusRegistered: "", StatusRectifying: "",
+		StatusCloseoutRequested: "请先退回", StatusVillageApproved: "请先退回", StatusTownApproved: "请先退回",
+		StatusClosedOut: "重新打开", StatusVoided: "已作废",
+	} {
+		err := CheckEditable(status)
+		if want == "" {
+			if err != nil {
+				t.Errorf("%s: %v", status, err)
+			}
+			continue
+		}
+		if ErrorCode(err) != ECONFLICT || ErrorField(err) != "status" || !strings.Contains(ErrorMessage(err), want) {
+			t.Errorf("%s: %v, want 409 naming %q", status, err, want)
 		}
 	}
 }

@@ -33,6 +33,13 @@ func Overdue(c *Case, today Date) bool {
 	return liveCase(c) && c.RectifyDeadline != "" && c.RectifyDeadline < today
 }
 
+// Stagnant reports whether a live case has gone StaleAfter (14 days)
+// without any change: the notice wants weekly progress, so two silent weeks
+// stand out on every case list and, in [10], on the accountability view.
+func Stagnant(c *Case, now time.Time) bool {
+	return liveCase(c) && !c.UpdatedAt.IsZero() && now.Sub(c.UpdatedAt) >= StaleAfter
+}
+
 // SupervisedOverdue reports whether a 挂牌督办 case is past its own
 // deadline and still neither closed out nor voided.
 func SupervisedOverdue(c *Case, today Date) bool {

@@ -141,7 +141,7 @@ func ValidateCase(c *Case, camp *Campaign, now time.Time, loc *time.Location) (e
 			warns = append(warns, Warning{Code: RuleOverdue, Field: "rectify_deadline",
 				Message: fmt.Sprintf("已超过整改期限（%s）尚未销号", c.RectifyDeadline)})
 		}
-		if !c.UpdatedAt.IsZero() && now.Sub(c.UpdatedAt) >= StaleAfter {
+		if Stagnant(c, now) {
 			days := int(now.Sub(c.UpdatedAt) / (24 * time.Hour))
 			warns = append(warns, Warning{Code: RuleStale, Field: "updated_at",
 				Message: fmt.Sprintf("已%d天没有更新进展", days)})

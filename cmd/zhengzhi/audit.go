@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 
+	"zhengzhi/app"
 	"zhengzhi/domain"
 )
 
@@ -27,7 +28,7 @@ func runAudit(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
-	res, err := db.VerifyAudit(ctx)
+	res, err := app.New(db).VerifyAudit(ctx)
 	// Verification only reads: do not move the checkpoint forward on close.
 	db.CloseWithoutCheckpoint()
 	if err != nil {

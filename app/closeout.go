@@ -143,7 +143,7 @@ func (s *App) transfer(tx *store.Tx, a *domain.Actor, before, after *domain.Case
 	if in.OrgID == 0 && in.VillageID == 0 {
 		return domain.Invalid("org_id", "请选择移交到的镇（街道）")
 	}
-	town, village, err := transferDestination(tx.Reader, in.OrgID, in.VillageID)
+	town, village, err := resolvePlace(tx.Reader, nil, in.OrgID, in.VillageID)
 	if err != nil {
 		return err
 	}
@@ -164,62 +164,6 @@ func (s *App) transfer(tx *store.Tx, a *domain.Actor, before, after *domain.Case
 		return err
 	}
 	return tx.Audit("transfer", "site", site.ID, *site, moved)
-}
-
-// transferDestination turns a transfer's (org_id, village_id) into the
-// destination town and village (nil when none), as a form names a place: a
-// village must lie under the town; a village alone implies its town; an
-// org_id that is a village (or a grid, meaning its village) is taken as the
-// village. Scope is not checked here (domain.CheckTransfer does).
-func transferDestination(r store.Reader, orgID, villageID int64) (town, village *domain.OrgUnit, err error) {
-	if orgID != 0 {
-		o, err := r.Org(orgID)
-		if err != nil {
-			return nil, nil, found(err, "单位")
-		}
-		if o.Kind.Tier() == domain.TierGrid && o.ParentID != nil {
-			if o, err = r.Org(*o.ParentID); err != nil {
-				return nil, nil, found(err, "单位")
-			}
-		}
-		switch o.Kind.Tier() {
-		case domain.TierTown:
-			town = o
-		case domain.TierVillage:
-			if villageID != 0 && villageID != o.ID {
-				return nil, nil, domain.Invalid("village_id", "所属村（社区）与所属单位不一致")
-			}
-			village, villageID = o, 0
-		default:
-			return nil, nil, domain.Invalid("org_id", "所属单位应为镇（街道）或村（社区），不是%s（%s）", o.Name, o.Kind)
-		}
-	}
-	if villageID != 0 {
-		v, err := r.Org(villageID)
-		if err != nil {
-			return nil, nil, found(err, "单位")
-		}
-		if v.Kind.Tier() != domain.TierVillage {
-			return nil, nil, domain.Invalid("village_id", "%s 不是村（社区）", v.Name)
-		}
-		if town != nil && !town.Contains(v) {
-			return nil, nil, domain.Invalid("village_id", "%s 不在 %s 之下", v.Name, town.Name)
-		}
-		village = v
-	}
-	for cur := village; town == nil; {
-		if cur.IsTown() {
-			town = cur
-			break
-		}
-		if cur.ParentID == nil {
-			return nil, nil, domain.Invalid("org_id", "%s 不在任何镇（街道）之下", village.Name)
-		}
-		if cur, err = r.Org(*cur.ParentID); err != nil {
-			return nil, nil, found(err, "单位")
-		}
-	}
-	return town, village, nil
 }
 
 // AllowedCaseActions lists the actions the actor may take on the case now,

@@ -238,69 +238,16 @@ func listPath(r store.Reader, a *domain.Actor, orgID int64) (string, error) {
 	return a.ListPath(o)
 }
 
-// resolvePlace turns an (org_id, village_id) pair from a form into the
-// record's town and village (nil when none): a village must lie under the
-// town; a village alone implies its town; an org_id that is a village (or a
-// grid, meaning its village) is taken as the village. With neither given the
-// actor's own scope is used. Scope is not checked here.
+// resolvePlace places a record by domain.ResolvePlace; with neither id
+// given, at the actor's own scope (a nil actor: the caller's ids only).
 func resolvePlace(r store.Reader, a *domain.Actor, orgID, villageID int64) (town, village *domain.OrgUnit, err error) {
 	if orgID == 0 && villageID == 0 && a != nil {
 		orgID = a.Scope.ID
 	}
-	if orgID == 0 && villageID == 0 {
-		return nil, nil, domain.Invalid("org_id", "请选择所属镇（街道）")
-	}
-	org := func(id int64) (*domain.OrgUnit, error) {
+	return domain.ResolvePlace(func(id int64) (*domain.OrgUnit, error) {
 		o, err := r.Org(id)
 		return o, found(err, "单位")
-	}
-	if orgID != 0 {
-		o, err := org(orgID)
-		if err != nil {
-			return nil, nil, err
-		}
-		if o.Kind.Tier() == domain.TierGrid && o.ParentID != nil {
-			if o, err = org(*o.ParentID); err != nil {
-				return nil, nil, err
-			}
-		}
-		switch o.Kind.Tier() {
-		case domain.TierTown:
-			town = o
-		case domain.TierVillage:
-			if villageID != 0 && villageID != o.ID {
-				return nil, nil, domain.Invalid("village_id", "所属村（社区）与所属单位不一致")
-			}
-			village, villageID = o, 0
-		default:
-			return nil, nil, domain.Invalid("org_id", "所属单位应为镇（街道）或村（社区），不是%s（%s）", o.Name, o.Kind)
-		}
-	}
-	if villageID != 0 {
-		v, err := org(villageID)
-		if err != nil {
-			return nil, nil, err
-		}
-		if v.Kind.Tier() != domain.TierVillage {
-			return nil, nil, domain.Invalid("village_id", "%s 不是村（社区）", v.Name)
-		}
-		if town != nil && !town.Contains(v) {
-			return nil, nil, domain.Invalid("village_id", "%s 不在 %s 之下", v.Name, town.Name)
-		}
-		village = v
-	}
-	if town == nil {
-		for cur := village; town == nil; {
-			if cur.IsTown() {
-				town = cur
-			} else if cur.ParentID == nil {
-				return nil, nil, domain.Invalid("org_id", "%s 不在任何镇（街道）之下", village.Name)
-			} else if cur, err = org(*cur.ParentID); err != nil {
-				return nil, nil, err
-			}
-		}
-	}
-	return town, village, nil
+	}, orgID, villageID)
 }
 
 // placeOf is where a record lives: its village when it has one, else its town.

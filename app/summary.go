@@ -38,8 +38,11 @@ const summaryBatch = 20000
 // in official order (开发区, 镇/乡, 街道), every one present, zeros included;
 // records placed at the unit itself (a town's cases without a village) get
 // a last row "<unit>本级" so that 合计 still covers the whole unit.
+//
+// It reads the read replica when there is one (listReader): a change
+// committed a moment ago may not be counted yet.
 func (s *App) Summary(ctx context.Context, a *domain.Actor, q SummaryQuery) (*SummaryResult, error) {
-	r := s.db.Reader(ctx)
+	r := s.listReader(ctx)
 	camp, org, err := s.summaryTarget(ctx, r, a, q.CampaignID, q.OrgID)
 	if err != nil {
 		return nil, err
@@ -142,9 +145,10 @@ func summarize(r store.Reader, camp *domain.Campaign, org *domain.OrgUnit, break
 // ProblemRows streams 附件1 for a unit in the actor's scope: the campaign's
 // cases (voided ones count nowhere) town by town in official order, each
 // town's by 问题编号. The caller ranges over the result once; rows are read
-// from the database as they are written out.
+// from the database (the read replica when there is one, as for Summary)
+// as they are written out.
 func (s *App) ProblemRows(ctx context.Context, a *domain.Actor, campaignID, orgID int64) (*SummaryResult, iter.Seq2[*domain.Case, error], error) {
-	r := s.db.Reader(ctx)
+	r := s.listReader(ctx)
 	camp, org, err := s.summaryTarget(ctx, r, a, campaignID, orgID)
 	if err != nil {
 		return nil, nil, err

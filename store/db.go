@@ -45,6 +45,12 @@ type Options struct {
 	DataDir string
 	// URL is a postgres:// URL; empty means SQLite in DataDir.
 	URL string
+	// ReplicaURL is a postgres:// URL of a streaming hot standby of URL that
+	// ReadReplica reads from (replica.go); empty means none.
+	ReplicaURL string
+	// ReplicaMaxLag is how far behind the primary the replica may be and
+	// still be read from (default 5 s).
+	ReplicaMaxLag time.Duration
 	// AuditKey overrides the key file (ZHENGZHI_AUDIT_KEY).
 	AuditKey []byte
 	Clock    domain.Clock
@@ -71,6 +77,8 @@ type DB struct {
 	zone *time.Location
 
 	blobs Blobs // uploaded files (blob.go)
+
+	replica *replica // the read replica, or nil (replica.go)
 }
 
 // Open opens (creating if needed) the store and applies pending migrations.
@@ -126,6 +134,10 @@ func Open(ctx context.Context, o Options) (*DB, error) {
 		d.db.Close()
 		return nil, err
 	}
+	if err := d.openReplica(ctx, o); err != nil {
+		d.db.Close()
+		return nil, err
+	}
 	return d, nil
 }
 
@@ -165,6 +177,7 @@ func (d *DB) DataDir() string { return d.dataDir }
 // Close writes the audit checkpoint and closes the database.
 func (d *DB) Close() error {
 	cerr := d.Checkpoint(context.Background())
+	d.closeReplica()
 	err := d.db.Close()
 	if cerr != nil {
 		return cerr
@@ -240,4 +253,7 @@ func (d *DB) migrate(ctx context.Context) error {
 
 // CloseWithoutCheckpoint closes the database without touching the audit
 // checkpoint: for read-only commands such as audit verify.
-func (d *DB) CloseWithoutCheckpoint() error { return d.db.Close() }
+func (d *DB) CloseWithoutCheckpoint() error {
+	d.closeReplica()
+	return d.db.Close()
+}

@@ -13,6 +13,7 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 
 	"zhengzhi/domain"
 	"zhengzhi/store"
@@ -29,14 +30,16 @@ func (e *exitError) Error() string { return e.msg }
 const usage = `zhengzhi — 违法违规“小字头”“停产停业”企业专项整治
 
 Usage:
-  zhengzhi serve [--addr 127.0.0.1:8080] [--data ./data | --db postgres://…] [--demo]
+  zhengzhi serve [--addr 127.0.0.1:8080] [--data ./data | --db postgres://… [--db-replica postgres://…]] [--demo]
   zhengzhi audit verify [--data DIR | --db URL]
   zhengzhi user add|passwd|disable …   (see zhengzhi user -h)
   zhengzhi demo [--data DIR | --db URL]
 
 Every command takes --data DIR (SQLite and files in DIR, default ./data) or
 --db URL (PostgreSQL, which also keeps uploaded files; the audit key and its
-checkpoint stay in --data).
+checkpoint stay in --data). serve --db-replica (or ZHENGZHI_DB_REPLICA) names
+a streaming hot standby of --db that the live reports read from while it
+lags by at most --db-replica-max-lag (README: How a deployment grows).
 `
 
 func main() {
@@ -85,6 +88,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 type dbFlags struct {
 	data string
 	url  string
+
+	replica       string        // serve only: the read replica's URL
+	replicaMaxLag time.Duration // serve only
 }
 
 func (f *dbFlags) register(fs *flag.FlagSet) {
@@ -99,5 +105,5 @@ func (f *dbFlags) open(ctx context.Context, log *slog.Logger, clock domain.Clock
 		url = os.Getenv("ZHENGZHI_DB")
 	}
 	return store.Open(ctx, store.Options{DataDir: f.data, URL: url, AuditKey: []byte(os.Getenv("ZHENGZHI_AUDIT_KEY")),
-		Clock: clock, Logger: log})
+		ReplicaURL: f.replica, ReplicaMaxLag: f.replicaMaxLag, Clock: clock, Logger: log})
 }

@@ -27,6 +27,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.SetOutput(stderr)
 	var dbf dbFlags
 	dbf.register(fs)
+	fs.StringVar(&dbf.replica, "db-replica", "", "PostgreSQL URL of a streaming hot standby of --db that the live reports read from (default $ZHENGZHI_DB_REPLICA)")
+	fs.DurationVar(&dbf.replicaMaxLag, "db-replica-max-lag", 5*time.Second, "read the primary instead while the replica lags by more than this")
 	addr := fs.String("addr", "127.0.0.1:8080", "listen address")
 	demo := fs.Bool("demo", false, "load the demo campaign, users and records (once)")
 	tlsCert := fs.String("tls-cert", "", "TLS certificate file (phones give pages GPS and the camera only over HTTPS or on localhost)")
@@ -34,6 +36,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	trustProxy := fs.Bool("trust-proxy", false, "trust X-Forwarded-Proto from a reverse proxy")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if dbf.replica == "" {
+		dbf.replica = os.Getenv("ZHENGZHI_DB_REPLICA")
 	}
 	if (*tlsCert == "") != (*tlsKey == "") {
 		return &exitError{code: 2, msg: "serve: --tls-cert and --tls-key go together"}

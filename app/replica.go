@@ -1,0 +1,16 @@
+package app
+
+import (
+	"context"
+
+	"zhengzhi/store"
+)
+
+// listReader is the reader of the heavy read-only use cases — the live
+// 附件2 and 附件1, the case list: the store's read replica when one is
+// configured and keeping up, else the primary (store.DB.ReadReplica). What
+// it reads may lag the last writes by up to the replica's bound (a few
+// seconds at most), so a use case that must see its own or the previous
+// request's writes reads s.db.Reader or runs inside a Write instead, and a
+// request right after a POST is marked with store.ReadPrimary.
+func (s *App) listReader(ctx context.Context) store.Reader { return s.db.ReadReplica(ctx) }

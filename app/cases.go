@@ -252,7 +252,7 @@ func (s *App) Cases(ctx context.Context, a *domain.Actor, f CaseFilter) ([]*doma
 	if err := domain.Authorize(a, domain.ActRead, nil, ""); err != nil {
 		return nil, 0, err
 	}
-	r := s.db.Reader(ctx)
+	r := s.listReader(ctx)
 	path, err := listPath(r, a, f.OrgID)
 	if err != nil {
 		return nil, 0, err

@@ -14,3 +14,8 @@ import (
 // request's writes reads s.db.Reader or runs inside a Write instead, and a
 // request right after a POST is marked with store.ReadPrimary.
 func (s *App) listReader(ctx context.Context) store.Reader { return s.db.ReadReplica(ctx) }
+
+// ReadPrimary marks ctx so that the use cases under it read the primary
+// even where they could read the replica: for the request that follows a
+// change by the same user.
+func ReadPrimary(ctx context.Context) context.Context { return store.ReadPrimary(ctx) }

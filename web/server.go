@@ -66,7 +66,7 @@ func New(o Options) (*Server, error) {
 	mux := http.NewServeMux()
 	s.routes(mux)
 	cop := http.NewCrossOriginProtection()
-	s.handler = s.recoverer(s.logRequests(securityHeaders(cop.Handler(s.authenticate(mux)))))
+	s.handler = s.recoverer(s.logRequests(securityHeaders(cop.Handler(readYourWrites(s.authenticate(mux))))))
 	return s, nil
 }
 

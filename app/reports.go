@@ -303,7 +303,7 @@ func submitter(r store.Reader, a *domain.Actor, town *domain.OrgUnit, now time.T
 	var del *domain.Delegation
 	if a != nil {
 		var err error
-		if del, err = r.ActiveDelegation(a.User.ID, now); err != nil {
+		if del, err = activeDelegation(r, a.User.ID, now); err != nil {
 			return "", err
 		}
 	}

@@ -91,7 +91,7 @@ func (s *App) Inbox(ctx context.Context, a *domain.Actor) ([]InboxItem, error) {
 	}
 	now := s.clock.Now()
 	r := s.db.Reader(ctx)
-	del, err := r.ActiveDelegation(a.User.ID, now)
+	del, err := activeDelegation(r, a.User.ID, now)
 	if err != nil {
 		return nil, err
 	}

@@ -137,9 +137,13 @@ func (r Reader) orgs(query string, args ...any) ([]*domain.OrgUnit, error) {
 	return out, rows.Err()
 }
 
-// ActiveDelegation returns the delegation userID holds at now, or nil.
-func (r Reader) ActiveDelegation(userID int64, now time.Time) (*domain.Delegation, error) {
-	return activeDelegation(r.ctx, r.q, userID, now)
+// HeldDelegations lists the delegations userID holds that end after now
+// (the use case picks the one in force: domain.DelegationInForce).
+func (r Reader) HeldDelegations(userID int64, now time.Time) ([]*domain.Delegation, error) {
+	if userID == 0 {
+		return nil, nil
+	}
+	return r.Delegations(DelegationFilter{DelegateUserID: userID, EndsAfter: now})
 }
 
 // IsNotFound reports whether err says a row was missing.

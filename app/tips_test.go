@@ -758,5 +758,3 @@ func TestTips_Figures(t *testing.T) {
 		t.Fatalf("town figures %+v %v", fig, err)
 	}
 }
-
-

@@ -33,9 +33,12 @@ Usage:
   zhengzhi audit verify [--data DIR | --db URL]
   zhengzhi user add|passwd|disable …   (see zhengzhi user -h)
   zhengzhi demo [--data DIR | --db URL]
+  zhengzhi open311 key add|list|revoke [NAME]   (see zhengzhi open311 -h)
 
 Every command takes --data DIR (SQLite and files in DIR, default ./data) or
 --db URL (PostgreSQL; files and the audit key stay in --data).
+Reporters' identities are sealed with ZHENGZHI_SECRET_KEY (else DATA/secret.key);
+tips are entered into the city 12350 platform at ZHENGZHI_12350_URL when set.
 `
 
 func main() {
@@ -72,6 +75,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return runUser(ctx, args[1:], stdout, stderr)
 	case "demo":
 		return runDemo(ctx, args[1:], stdout, stderr)
+	case "open311":
+		return runOpen311(ctx, args[1:], stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

@@ -294,7 +294,7 @@ type o311Created struct {
 	ServiceRequestID int64   `xml:"service_request_id" json:"service_request_id"`
 	ServiceNotice    string  `xml:"service_notice" json:"service_notice"`
 	AccountIDXML     string  `xml:"account_id" json:"-"` // <account_id/>: none
-	AccountID        *string `xml:"-" json:"account_id"`  // null
+	AccountID        *string `xml:"-" json:"account_id"` // null
 }
 
 type o311CreatedList struct {

@@ -822,16 +822,6 @@ func (s *App) PublicTips(ctx context.Context, q PublicTipQuery) ([]PublicTip, er
 	return out, nil
 }
 
-// TipServices are the categories tips are filed under (Open311 services):
-// the active campaign's.
-func (s *App) TipServices(ctx context.Context) ([]domain.Category, error) {
-	camp, err := s.db.ResolveCampaign(ctx, 0)
-	if err != nil {
-		return nil, err
-	}
-	return camp.Categories, nil
-}
-
 // TipFigures counts a campaign's tips by town and channel in the actor's
 // scope: the district level every town (and the undispatched), a town its own.
 func (s *App) TipFigures(ctx context.Context, a *domain.Actor, campaignID int64) (*domain.TipFigures, error) {

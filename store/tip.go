@@ -38,11 +38,11 @@ func scanTip(r scanner) (*domain.Tip, error) {
 // follow code, and sets its id, version and timestamps.
 func (tx *Tx) InsertTip(t *domain.Tip, sealedReporter, followHash string) error {
 	t.ReceivedAt, t.UpdatedAt, t.Version = tx.now, tx.now, 1
-	id, err := tx.insert(`INSERT INTO tips (campaign_id, channel, ref_no, category, unit_name, unit_norm, address, lat, lng,
+	id, err := tx.insert(`INSERT INTO tips (campaign_id, channel, ref_no, category, unit_name, address, lat, lng,
 		description, media_url, reporter_sealed, anonymous, contactable, partner, follow_hash, status, feedback_due,
 		reward_status, received_at, updated_at, version)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $20, 1) RETURNING id`,
-		t.CampaignID, string(t.Channel), t.RefNo, string(t.Category), t.UnitName, domain.NormalizeName(t.UnitName), t.Address,
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $19, 1) RETURNING id`,
+		t.CampaignID, string(t.Channel), t.RefNo, string(t.Category), t.UnitName, t.Address,
 		t.Lat, t.Lng, t.Description, t.MediaURL, sealedReporter, t.Anonymous, t.Contactable, t.Partner, followHash,
 		string(t.Status), string(t.FeedbackDue), string(t.Reward.Status), ts(tx.now))
 	if err != nil {

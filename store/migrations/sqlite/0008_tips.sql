@@ -12,7 +12,6 @@ CREATE TABLE tips (
 	ref_no             TEXT NOT NULL DEFAULT '',  -- 12350 platform number
 	category           TEXT NOT NULL,
 	unit_name          TEXT NOT NULL DEFAULT '',
-	unit_norm          TEXT NOT NULL DEFAULT '',  -- domain.NormalizeName(unit_name)
 	address            TEXT NOT NULL DEFAULT '',
 	lat                REAL,
 	lng                REAL,

@@ -64,83 +64,8 @@ func (s *App) CreateCase(ctx context.Context, a *domain.Actor, in CaseInput) (*d
 		return nil, err
 	}
 	var c *domain.Case
-	err = s.db.Write(ctx, a, func(tx *store.Tx) error {
-		c = &domain.Case{CampaignID: camp.ID, SiteID: in.SiteID, CaseFields: in.CaseFields.Clone()}
-		town, err := placeNewCase(tx, a, c, in)
-		if err != nil {
-			return err
-		}
-		if err := c.Normalize(camp); err != nil {
-			return err
-		}
-		// Penalty, shutdown and 挂牌督办 values given at once need their own rights.
-		if err := domain.CheckCreateRights(a.Role(), c); err != nil {
-			return err
-		}
-		if town.Prefix == "" {
-			return domain.Invalid("org_id", "%s 尚未设置问题编号前缀，请联系系统管理员", town.Name)
-		}
-		var newSite *domain.Site
-		if in.SiteID == 0 {
-			newSite = &domain.Site{OrgID: c.OrgID, VillageID: c.VillageID, Name: c.UnitName, CreditCode: in.CreditCode,
-				TargetType: domain.SiteTargetType(c.Category), Address: c.Address, PersonInCharge: c.PersonInCharge,
-				Phone: in.Phone, Lat: in.Lat, Lng: in.Lng}
-			if err := newSite.Normalize(); err != nil {
-				return err
-			}
-		} else if err := domain.CheckLatLng(in.Lat, in.Lng); err != nil {
-			return err
-		}
-
-		if id, ok, err := replay(tx, in.IdempotencyKey, "case"); err != nil {
-			return err
-		} else if ok {
-			first, _, err := tx.Case(id)
-			c = first
-			return found(err, "问题")
-		}
-		if newSite != nil {
-			if err := tx.InsertSite(newSite); err != nil {
-				return err
-			}
-			if err := tx.Audit("create", "site", newSite.ID, nil, newSite); err != nil {
-				return err
-			}
-			c.SiteID = newSite.ID
-		} else if err := refuseSecondCase(tx, c.CampaignID, c.SiteID); err != nil {
-			return err
-		}
-		if err := ensureProblemInspection(tx, c, in.Lat, in.Lng); err != nil {
-			return err
-		}
-		now := tx.Now()
-		year := now.In(s.zone).Year()
-		n, err := tx.NextProblemNo(town.Prefix, year)
-		if err != nil {
-			return err
-		}
-		c.ProblemNo = domain.ProblemNo(town.Prefix, year, n)
-		c.Status = domain.StatusRegistered
-		c.Status = domain.StatusAfterEdit(c)
-		c.Derive(camp, now)
-		c.Version, c.CreatedBy, c.CreatedAt, c.UpdatedAt = 1, tx.Actor().User.ID, now, now
-		if err := tx.InsertCase(c); err != nil {
-			if errors.Is(err, store.ErrDuplicate) {
-				// Writers are serialised, so this is a backstop: the transaction
-				// may be aborted already, so the message cannot name the case.
-				return &domain.Error{Code: domain.ECONFLICT, Field: "site_id", Message: "该场所在本专项行动中已有问题"}
-			}
-			return err
-		}
-		if err := tx.Audit("create", "case", c.ID, nil, c.Stored()); err != nil {
-			return err
-		}
-		if err := tx.Remember(in.IdempotencyKey, "case", c.ID); err != nil {
-			return err
-		}
-		// Read back with the display names.
-		full, _, err := tx.Case(c.ID)
-		c = full
+	err = s.db.Write(ctx, a, func(tx *store.Tx) (err error) {
+		c, err = s.createCase(tx, a, in, camp)
 		return err
 	})
 	if err != nil {
@@ -148,6 +73,86 @@ func (s *App) CreateCase(ctx context.Context, a *domain.Actor, in CaseInput) (*d
 	}
 	s.withWarnings(c, camp, s.clock.Now())
 	return c, nil
+}
+
+// createCase opens a case inside the caller's transaction (CreateCase's, or
+// a tip's that links the case it opens in the same change) and returns it
+// read back with its display names.
+func (s *App) createCase(tx *store.Tx, a *domain.Actor, in CaseInput, camp *domain.Campaign) (*domain.Case, error) {
+	c := &domain.Case{CampaignID: camp.ID, SiteID: in.SiteID, CaseFields: in.CaseFields.Clone()}
+	town, err := placeNewCase(tx, a, c, in)
+	if err != nil {
+		return nil, err
+	}
+	if err := c.Normalize(camp); err != nil {
+		return nil, err
+	}
+	// Penalty, shutdown and 挂牌督办 values given at once need their own rights.
+	if err := domain.CheckCreateRights(a.Role(), c); err != nil {
+		return nil, err
+	}
+	if town.Prefix == "" {
+		return nil, domain.Invalid("org_id", "%s 尚未设置问题编号前缀，请联系系统管理员", town.Name)
+	}
+	var newSite *domain.Site
+	if in.SiteID == 0 {
+		newSite = &domain.Site{OrgID: c.OrgID, VillageID: c.VillageID, Name: c.UnitName, CreditCode: in.CreditCode,
+			TargetType: domain.SiteTargetType(c.Category), Address: c.Address, PersonInCharge: c.PersonInCharge,
+			Phone: in.Phone, Lat: in.Lat, Lng: in.Lng}
+		if err := newSite.Normalize(); err != nil {
+			return nil, err
+		}
+	} else if err := domain.CheckLatLng(in.Lat, in.Lng); err != nil {
+		return nil, err
+	}
+
+	if id, ok, err := replay(tx, in.IdempotencyKey, "case"); err != nil {
+		return nil, err
+	} else if ok {
+		first, _, err := tx.Case(id)
+		return first, found(err, "问题")
+	}
+	if newSite != nil {
+		if err := tx.InsertSite(newSite); err != nil {
+			return nil, err
+		}
+		if err := tx.Audit("create", "site", newSite.ID, nil, newSite); err != nil {
+			return nil, err
+		}
+		c.SiteID = newSite.ID
+	} else if err := refuseSecondCase(tx, c.CampaignID, c.SiteID); err != nil {
+		return nil, err
+	}
+	if err := ensureProblemInspection(tx, c, in.Lat, in.Lng); err != nil {
+		return nil, err
+	}
+	now := tx.Now()
+	year := now.In(s.zone).Year()
+	n, err := tx.NextProblemNo(town.Prefix, year)
+	if err != nil {
+		return nil, err
+	}
+	c.ProblemNo = domain.ProblemNo(town.Prefix, year, n)
+	c.Status = domain.StatusRegistered
+	c.Status = domain.StatusAfterEdit(c)
+	c.Derive(camp, now)
+	c.Version, c.CreatedBy, c.CreatedAt, c.UpdatedAt = 1, tx.Actor().User.ID, now, now
+	if err := tx.InsertCase(c); err != nil {
+		if errors.Is(err, store.ErrDuplicate) {
+			// Writers are serialised, so this is a backstop: the transaction
+			// may be aborted already, so the message cannot name the case.
+			return nil, &domain.Error{Code: domain.ECONFLICT, Field: "site_id", Message: "该场所在本专项行动中已有问题"}
+		}
+		return nil, err
+	}
+	if err := tx.Audit("create", "case", c.ID, nil, c.Stored()); err != nil {
+		return nil, err
+	}
+	if err := tx.Remember(in.IdempotencyKey, "case", c.ID); err != nil {
+		return nil, err
+	}
+	full, _, err := tx.Case(c.ID)
+	return full, found(err, "问题")
 }
 
 // placeNewCase places a new case — at its site, or where the form says when

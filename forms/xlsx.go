@@ -33,7 +33,8 @@ type sheetWriter[T any] struct {
 	row      int    // the spreadsheet row last written
 	rowNum   []byte // row in decimal
 	merges   []string
-	cellOpen []string // `<c s="0"`, `<c s="1"`, …, by style
+	cellOpen []string // ` s="0"`, ` s="1"`, …, by style
+	col      int      // the cells written in the current row
 	texts    []string // the current row's texts, by column
 	flushed  time.Time
 	every    time.Duration // flushEvery; tests shorten it
@@ -78,7 +79,7 @@ func newSheetWriter[T any](out io.Writer, fm *form[T], filled string) (_ *sheetW
 	}
 	w := &sheetWriter[T]{fm: fm, b: newChunk(), texts: make([]string, len(fm.cols)), flushed: time.Now(), every: flushEvery}
 	for i := range styleTotal + int(numKinds) {
-		w.cellOpen = append(w.cellOpen, `<c s="`+strconv.Itoa(i)+`"`)
+		w.cellOpen = append(w.cellOpen, ` s="`+strconv.Itoa(i)+`"`)
 	}
 	headRows := fm.headRows()
 	w.a, err = newArchive(out, []part{
@@ -196,6 +197,7 @@ func (w *sheetWriter[T]) writeRow(r T, serial int, total bool) error {
 // startRow opens the next row with the given height in points.
 func (w *sheetWriter[T]) startRow(height float64) {
 	w.row++
+	w.col = 0
 	w.rowNum = strconv.AppendInt(w.rowNum[:0], int64(w.row), 10)
 	w.b = append(w.b, `<row r="`...)
 	w.b = append(w.b, w.rowNum...)
@@ -206,16 +208,26 @@ func (w *sheetWriter[T]) startRow(height float64) {
 
 func (w *sheetWriter[T]) str(s string) { w.b = append(w.b, s...) }
 
-// cellStart opens the next cell of the current row with its style. Cells
-// carry no reference (r="B5"): every row has all its cells, in column
-// order, which is where a reader puts a cell without one (ECMA-376 Part 1
-// §18.3.1.4 makes r optional; Microsoft's own Power BI and Dynamics exports
-// leave it out). LibreOffice and excelize (tested here), Excel and the
-// common libraries read such cells. Leaving the reference out saves a
-// quarter of the XML and of the export's CPU (BENCHMARKS.md); rows keep
-// theirs.
+// cellStart opens the next cell of the current row with its style and its
+// reference (r="B5"). Every row has all its cells, in column order. ECMA-376
+// makes the reference optional, but some readers (WPS, which many towns use,
+// and older import libraries) are not known to accept cells without one, so
+// it is written: the forms must open wherever a town sends them.
 func (w *sheetWriter[T]) cellStart(style int) {
+	w.b = append(w.b, `<c r="`...)
+	w.b = appendColumn(w.b, w.col)
+	w.b = append(w.b, w.rowNum...)
+	w.b = append(w.b, '"')
 	w.b = append(w.b, w.cellOpen[style]...)
+	w.col++
+}
+
+// appendColumn appends the letters of the 0-based column i (A … Z, AA …).
+func appendColumn(b []byte, i int) []byte {
+	if i >= 26 {
+		b = appendColumn(b, i/26-1)
+	}
+	return append(b, byte('A'+i%26))
 }
 
 // numCell writes a numeric cell; v is its formatted value.

@@ -14,6 +14,6 @@ CREATE INDEX cases_list ON cases(campaign_id, problem_no, id);
 -- A strict prefix of cases_list_status.
 DROP INDEX cases_campaign_status;
 
--- The site list: newest first within a town or a village.
+-- The site list: newest first within a town (a village's is sites_village:
+-- an SQLite index ends with the rowid, which is the id).
 CREATE INDEX sites_list_town ON sites(org_id, id);
-CREATE INDEX sites_list_village ON sites(village_id, id);

@@ -47,9 +47,20 @@ type CaseFilter struct {
 	Overdue    bool   // past 整改期限 and not closed out (domain.Overdue)
 	Q          string // unit name, address, problem_no or source_no contains
 	// Sort is problem_no (default), updated or created; a leading "-" sorts descending.
-	Sort   string
+	Sort string
+	// After is the Next of a previous page in the same order (keyset
+	// paging, for deep pages); Offset then counts from there.
+	After  string
 	Limit  int // 0: all
 	Offset int
+}
+
+// CaseList is a page of the case list.
+type CaseList struct {
+	Items []*domain.Case
+	Total int    // the cases matching the filter
+	Start int    // how many come before this page (approximate after a cursor)
+	Next  string // the After of the page that follows; "" on the last page
 }
 
 // CreateCase opens a case (问题) for a site in the actor's scope. A site
@@ -252,17 +263,28 @@ func (s *App) Case(ctx context.Context, a *domain.Actor, id int64) (*domain.Case
 var caseSorts = map[string]store.CaseSort{"problem_no": store.SortProblemNo, "updated": store.SortUpdated, "created": store.SortCreated}
 
 // Cases lists the cases in the actor's scope matching f, with the total
-// count for paging and each case's validation results.
+// count for paging and each case's validation results (CaseList's page).
 func (s *App) Cases(ctx context.Context, a *domain.Actor, f CaseFilter) ([]*domain.Case, int, error) {
-	if err := domain.Authorize(a, domain.ActRead, nil, ""); err != nil {
-		return nil, 0, err
-	}
-	r := s.listReader(ctx)
-	path, err := listPath(r, a, f.OrgID)
+	l, err := s.CaseList(ctx, a, f)
 	if err != nil {
 		return nil, 0, err
 	}
-	sf := store.CaseFilter{Path: path, CampaignID: f.CampaignID, VillageID: f.VillageID, SiteID: f.SiteID,
+	return l.Items, l.Total, nil
+}
+
+// CaseList lists a page of the cases in the actor's scope matching f, with
+// the total count and the position of the next page (keyset paging: a deep
+// page is read from the list index at the cursor, not counted up to).
+func (s *App) CaseList(ctx context.Context, a *domain.Actor, f CaseFilter) (*CaseList, error) {
+	if err := domain.Authorize(a, domain.ActRead, nil, ""); err != nil {
+		return nil, err
+	}
+	r := s.listReader(ctx)
+	scope, err := listScope(r, a, f.OrgID)
+	if err != nil {
+		return nil, err
+	}
+	sf := store.CaseFilter{Scope: scope, CampaignID: f.CampaignID, VillageID: f.VillageID, SiteID: f.SiteID,
 		Status: f.Status, Category: f.Category, Source: f.Source, Q: f.Q, Limit: f.Limit, Offset: f.Offset}
 	key := strings.TrimPrefix(f.Sort, "-")
 	sf.Desc = strings.HasPrefix(f.Sort, "-")
@@ -271,32 +293,68 @@ func (s *App) Cases(ctx context.Context, a *domain.Actor, f CaseFilter) ([]*doma
 	}
 	var ok bool
 	if sf.Sort, ok = caseSorts[key]; !ok {
-		return nil, 0, domain.Invalid("sort", "排序应为 problem_no、updated 或 created（前加 - 为倒序）")
+		return nil, domain.Invalid("sort", "排序应为 problem_no、updated 或 created（前加 - 为倒序）")
+	}
+	order := key
+	if sf.Desc {
+		order = "-" + key
+	}
+	out := &CaseList{Start: f.Offset}
+	if f.After != "" {
+		c, err := parseCursor(f.After, order)
+		if err != nil {
+			return nil, err
+		}
+		sf.After, out.Start = &store.CaseKey{Value: c.Value, ID: c.ID}, c.Pos+f.Offset
 	}
 	if f.Status != "" {
 		if _, ok := domain.StatusNames[f.Status]; !ok {
-			return nil, 0, domain.Invalid("status", "未知的问题状态“%s”", f.Status)
+			return nil, domain.Invalid("status", "未知的问题状态“%s”", f.Status)
 		}
 	}
 	if f.Overdue {
 		sf.OverdueOn = domain.DateOf(s.clock.Now(), s.zone)
 	}
-	out, total, err := r.Cases(sf)
+	items, more, err := r.Cases(sf)
 	if err != nil {
-		return nil, 0, err
+		return nil, err
+	}
+	if out.Total, err = caseTotal(r, sf, len(items), more); err != nil {
+		return nil, err
+	}
+	if more {
+		k := store.CaseKeyOf(items[len(items)-1], sf.Sort)
+		out.Next = cursor{Sort: order, Value: k.Value, ID: k.ID, Pos: out.Start + len(items)}.String()
 	}
 	camps := map[int64]*domain.Campaign{}
-	for _, c := range out {
+	for _, c := range items {
 		camp, ok := camps[c.CampaignID]
 		if !ok {
 			if camp, err = r.Campaign(c.CampaignID); err != nil {
-				return nil, 0, found(err, "专项行动")
+				return nil, found(err, "专项行动")
 			}
 			camps[c.CampaignID] = camp
 		}
 		s.withWarnings(c, camp, s.clock.Now())
 	}
-	return out, total, nil
+	out.Items = items
+	return out, nil
+}
+
+// caseTotal is the case list's total: the exact count of the cases f
+// matches. A page read from the start of the list that holds all of it
+// (or, by offset, its end) is its own count. Otherwise it is counted (an
+// index-only COUNT over the list indexes).
+//
+// When the maintained 附件2 counters land (summary_counters, branch
+// counters, with per-status case counts by campaign and place), a filter of
+// scope + campaign (+ status) only reads its total from them instead; every
+// other filter keeps the exact count.
+func caseTotal(r store.Reader, f store.CaseFilter, n int, more bool) (int, error) {
+	if f.After == nil && !more && (n > 0 || f.Offset == 0) {
+		return f.Offset + n, nil
+	}
+	return r.CountCases(f)
 }
 
 // UpdateCase applies a PATCH to a case in the actor's scope. Only fields sent

@@ -61,7 +61,11 @@ func (s *App) Dashboard(ctx context.Context, a *domain.Actor, orgID, campaignID 
 		out.Supervised += n.Supervised
 	}
 	today := domain.DateOf(s.clock.Now(), s.zone)
-	if out.Overdue, err = r.CountCases(store.CaseFilter{Path: org.Path, CampaignID: camp.ID, OverdueOn: today}); err != nil {
+	scope, err := scopeOf(r, org)
+	if err != nil {
+		return nil, err
+	}
+	if out.Overdue, err = r.CountCases(store.CaseFilter{Scope: scope, CampaignID: camp.ID, OverdueOn: today}); err != nil {
 		return nil, err
 	}
 	if out.Sites, err = r.SiteCount(org.Path); err != nil {

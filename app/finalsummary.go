@@ -172,7 +172,11 @@ func (s *App) FinalSummaries(ctx context.Context, a *domain.Actor, campaignID, o
 	if err != nil {
 		return nil, nil, err
 	}
-	stored, err := r.FinalSummaries(camp.ID, org.Path)
+	scope, err := scopeOf(r, org)
+	if err != nil {
+		return nil, nil, err
+	}
+	stored, err := r.FinalSummaries(camp.ID, scope)
 	if err != nil {
 		return nil, nil, err
 	}

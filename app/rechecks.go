@@ -33,7 +33,12 @@ func (s *App) DueRechecks(ctx context.Context, a *domain.Actor, campaignID int64
 	if err != nil {
 		return nil, err
 	}
-	sites, err := s.db.Reader(ctx).RecheckSites(store.RecheckFilter{ScopePath: a.Scope.Path, CampaignID: camp.ID,
+	r := s.db.Reader(ctx)
+	scope, err := scopeOf(r, &a.Scope)
+	if err != nil {
+		return nil, err
+	}
+	sites, err := r.RecheckSites(store.RecheckFilter{Scope: scope, CampaignID: camp.ID,
 		States: domain.RecheckSiteStates(), Shutdowns: domain.RecheckShutdowns(), IgnoreStatus: domain.StatusVoided})
 	if err != nil {
 		return nil, err
@@ -119,7 +124,11 @@ func (s *App) RecheckPrompts(ctx context.Context, a *domain.Actor, campaignID in
 	r := s.db.Reader(ctx)
 	// An inspection that found a problem is a finding of the site running
 	// again (domain.RecheckFindsRunning).
-	prompts, err := r.ReopenPrompts(store.ReopenPromptFilter{ScopePath: a.Scope.Path, CampaignID: camp.ID,
+	scope, err := scopeOf(r, &a.Scope)
+	if err != nil {
+		return nil, err
+	}
+	prompts, err := r.ReopenPrompts(store.ReopenPromptFilter{Scope: scope, CampaignID: camp.ID,
 		Status: domain.StatusClosedOut, FindingOutcome: domain.OutcomeProblem})
 	if err != nil {
 		return nil, err

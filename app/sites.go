@@ -55,9 +55,23 @@ type SiteFilter struct {
 	Q          string // name, address or credit code contains
 	State      string
 	TargetType string
-	Limit      int // 0: all
-	Offset     int
+	// After is the Next of a previous page (keyset paging, for deep
+	// pages); Offset then counts from there.
+	After  string
+	Limit  int // 0: all
+	Offset int
 }
+
+// SiteList is a page of the site list.
+type SiteList struct {
+	Items []*domain.Site
+	Total int    // the sites matching the filter
+	Start int    // how many come before this page (approximate after a cursor)
+	Next  string // the After of the page that follows; "" on the last page
+}
+
+// siteOrder names the site list's one order (newest first) in its cursors.
+const siteOrder = "-id"
 
 // CreateSite registers a site (场所/企业) in the actor's scope. A bad credit
 // code and possible duplicates come back as warnings, never as errors.
@@ -202,18 +216,50 @@ func (p SitePatch) apply(site *domain.Site) {
 }
 
 // Sites lists the sites in the actor's scope matching f, newest first, with
-// the total count for paging.
+// the total count for paging (SiteList's page).
 func (s *App) Sites(ctx context.Context, a *domain.Actor, f SiteFilter) ([]*domain.Site, int, error) {
-	if err := domain.Authorize(a, domain.ActRead, nil, ""); err != nil {
-		return nil, 0, err
-	}
-	r := s.db.Reader(ctx)
-	path, err := listPath(r, a, f.OrgID)
+	l, err := s.SiteList(ctx, a, f)
 	if err != nil {
 		return nil, 0, err
 	}
-	return r.Sites(store.SiteQuery{Path: path, VillageID: f.VillageID, Q: strings.TrimSpace(f.Q), State: f.State,
-		TargetType: f.TargetType, Limit: f.Limit, Offset: f.Offset})
+	return l.Items, l.Total, nil
+}
+
+// SiteList lists a page of the sites in the actor's scope matching f,
+// newest first, with the total count and the position of the next page.
+func (s *App) SiteList(ctx context.Context, a *domain.Actor, f SiteFilter) (*SiteList, error) {
+	if err := domain.Authorize(a, domain.ActRead, nil, ""); err != nil {
+		return nil, err
+	}
+	r := s.db.Reader(ctx)
+	scope, err := listScope(r, a, f.OrgID)
+	if err != nil {
+		return nil, err
+	}
+	q := store.SiteQuery{Scope: scope, VillageID: f.VillageID, Q: strings.TrimSpace(f.Q), State: f.State,
+		TargetType: f.TargetType, Limit: f.Limit, Offset: f.Offset}
+	out := &SiteList{Start: f.Offset}
+	if f.After != "" {
+		c, err := parseCursor(f.After, siteOrder)
+		if err != nil {
+			return nil, err
+		}
+		q.BeforeID, out.Start = c.ID, c.Pos+f.Offset
+	}
+	items, more, err := r.Sites(q)
+	if err != nil {
+		return nil, err
+	}
+	out.Items, out.Total = items, q.Offset+len(items)
+	if q.BeforeID != 0 || more || len(items) == 0 && q.Offset > 0 {
+		if out.Total, err = r.CountSites(q); err != nil {
+			return nil, err
+		}
+	}
+	if more {
+		out.Next = cursor{Sort: siteOrder, ID: items[len(items)-1].ID, Pos: out.Start + len(items)}.String()
+	}
+	return out, nil
 }
 
 // siteWarnings are domain.SiteWarnings over the register's look-alikes.
@@ -223,19 +269,6 @@ func siteWarnings(r store.Reader, site *domain.Site) ([]domain.Warning, error) {
 		return nil, err
 	}
 	return domain.SiteWarnings(site, like), nil
-}
-
-// listPath is the org path a list is restricted to (domain.(*Actor).ListPath),
-// for the unit orgID (0: none) asked for.
-func listPath(r store.Reader, a *domain.Actor, orgID int64) (string, error) {
-	if orgID == 0 {
-		return a.ListPath(nil)
-	}
-	o, err := r.Org(orgID)
-	if err != nil {
-		return "", found(err, "单位")
-	}
-	return a.ListPath(o)
 }
 
 // resolvePlace places a record by domain.ResolvePlace; with neither id

@@ -2,7 +2,6 @@ package store
 
 import (
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
 
@@ -138,10 +137,10 @@ func (r Reader) CaseFiles(caseID int64) ([]domain.SignedFile, error) {
 }
 
 // ReviewQueueFilter selects the cases of the "待我审核" inbox's query: those
-// placed under ScopePath (an org unit's path) in one of Statuses.
+// placed in Scope in one of Statuses.
 type ReviewQueueFilter struct {
-	ScopePath string
-	Statuses  []domain.CaseStatus
+	Scope    domain.ScopeFilter
+	Statuses []domain.CaseStatus
 }
 
 // ReviewQueue lists the ids of the cases matching f, least recently changed
@@ -150,14 +149,14 @@ func (r Reader) ReviewQueue(f ReviewQueueFilter) ([]int64, error) {
 	if len(f.Statuses) == 0 {
 		return []int64{}, nil
 	}
-	args := []any{f.ScopePath + "%"}
+	var args []any
+	scope := placeCond(f.Scope, "c.org_id", "c.village_id", &args)
 	marks := make([]string, len(f.Statuses))
 	for i, s := range f.Statuses {
-		args = append(args, s)
-		marks[i] = "$" + strconv.Itoa(len(args))
+		marks[i] = bind(&args, s)
 	}
-	ids, err := r.idColumn(`SELECT c.id FROM cases c JOIN org_units p ON p.id = COALESCE(c.village_id, c.org_id)
-		WHERE p.path LIKE $1 AND c.status IN (`+strings.Join(marks, ", ")+`) ORDER BY c.updated_at, c.id`, args...)
+	ids, err := r.idColumn(`SELECT c.id FROM cases c
+		WHERE `+scope+` AND c.status IN (`+strings.Join(marks, ", ")+`) ORDER BY c.updated_at, c.id`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("review queue: %w", err)
 	}

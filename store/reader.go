@@ -99,7 +99,8 @@ func (r Reader) Children(id int64) ([]*domain.OrgUnit, error) {
 
 // Subtree lists root and every unit below it, depth first in official order.
 func (r Reader) Subtree(root *domain.OrgUnit) ([]*domain.OrgUnit, error) {
-	all, err := r.orgs(`SELECT `+orgCols+` FROM org_units WHERE path LIKE $1 ORDER BY level, id`, root.Path+"%")
+	lo, hi := subtreeBounds(root.Path)
+	all, err := r.orgs(`SELECT `+orgCols+` FROM org_units WHERE `+r.db.pathRange("path", "$1", "$2")+` ORDER BY level, id`, lo, hi)
 	if err != nil {
 		return nil, err
 	}

@@ -79,23 +79,23 @@ func (tx *Tx) UpdateSite(s *domain.Site, readVersion int64) error {
 	return nil
 }
 
-// SiteQuery selects sites for a list; zero values are no criterion.
+// SiteQuery selects sites for a list; zero values are no criterion,
+// except Scope, whose zero value selects nothing.
 type SiteQuery struct {
-	Path       string // the site's place lies in the subtree at this org path
-	VillageID  int64  // exactly this village
-	Q          string // name, address or credit code contains (case-insensitive)
+	Scope      domain.ScopeFilter // the sites placed in a unit's subtree
+	VillageID  int64              // exactly this village
+	Q          string             // name, address or credit code contains (case-insensitive)
 	State      string
 	TargetType string
-	Limit      int // 0: all
+	BeforeID   int64 // keyset paging: only the sites with a smaller id (newest first); Offset counts from there
+	Limit      int   // 0: all
 	Offset     int
 }
 
-// Sites lists the sites matching q, newest first, with the total count for
-// paging.
-func (r Reader) Sites(q SiteQuery) ([]*domain.Site, int, error) {
+func (r Reader) siteWhere(q SiteQuery) sqlWhere {
 	var w sqlWhere
-	if q.Path != "" {
-		w.add(`p.path LIKE $?`, q.Path+"%")
+	if !q.Scope.All {
+		w.addScope(q.Scope, "s.org_id", "s.village_id")
 	}
 	if q.VillageID != 0 {
 		w.add(`s.village_id = $?`, q.VillageID)
@@ -110,12 +110,38 @@ func (r Reader) Sites(q SiteQuery) ([]*domain.Site, int, error) {
 		pat, op := likePattern(q.Q), r.db.likeOp()
 		w.add(`(s.name `+op+` $? ESCAPE '\' OR s.address `+op+` $? ESCAPE '\' OR s.credit_code `+op+` $? ESCAPE '\')`, pat, pat, pat)
 	}
-	var total int
-	if err := r.q.QueryRowContext(r.ctx, `SELECT COUNT(*)`+siteFrom+w.sql(), w.args...).Scan(&total); err != nil {
-		return nil, 0, fmt.Errorf("count sites: %w", err)
+	return w
+}
+
+// CountSites counts the sites matching q (its position and paging aside).
+func (r Reader) CountSites(q SiteQuery) (int, error) {
+	w := r.siteWhere(q)
+	var n int
+	if err := r.q.QueryRowContext(r.ctx, `SELECT COUNT(*) FROM sites s`+w.sql(), w.args...).Scan(&n); err != nil {
+		return 0, fmt.Errorf("count sites: %w", err)
 	}
-	out, err := r.sites(`SELECT `+siteCols+siteFrom+w.sql()+` ORDER BY s.id DESC`+r.db.limitSQL(q.Limit, q.Offset), w.args...)
-	return out, total, err
+	return n, nil
+}
+
+// Sites lists the sites matching q, newest first (by id), from its position
+// and in its page; more reports whether a site follows the page.
+func (r Reader) Sites(q SiteQuery) (out []*domain.Site, more bool, err error) {
+	w := r.siteWhere(q)
+	if q.BeforeID != 0 {
+		w.add(`s.id < $?`, q.BeforeID)
+	}
+	limit := q.Limit
+	if limit > 0 {
+		limit++
+	}
+	out, err = r.sites(`SELECT `+siteCols+` FROM sites s`+w.sql()+` ORDER BY s.id DESC`+r.db.limitSQL(limit, q.Offset), w.args...)
+	if err != nil {
+		return nil, false, err
+	}
+	if q.Limit > 0 && len(out) > q.Limit {
+		out, more = out[:q.Limit], true
+	}
+	return out, more, nil
 }
 
 // SiteLookalikes lists, by id, up to five other sites with s's credit code

@@ -89,11 +89,45 @@ type sitesData struct {
 	Total  int
 	Q      string
 	Places map[int64]string
+	Page   int    // 1-based, of the page shown
+	Next   string // the cursor of the following page ("" on the last)
+}
+
+// sitesPerPage is the site list page's length.
+const sitesPerPage = 200
+
+// PrevURL is the site list's previous page (by page number).
+func (d sitesData) PrevURL() string {
+	q := url.Values{}
+	if d.Q != "" {
+		q.Set("q", d.Q)
+	}
+	if d.Page > 2 {
+		q.Set("page", strconv.Itoa(d.Page-1))
+	}
+	return "/sites?" + q.Encode()
+}
+
+// NextURL is the site list's following page (by cursor).
+func (d sitesData) NextURL() string {
+	q := url.Values{"after": {d.Next}}
+	if d.Q != "" {
+		q.Set("q", d.Q)
+	}
+	return "/sites?" + q.Encode()
 }
 
 func (s *Server) sitesPage(w http.ResponseWriter, r *http.Request, a *domain.Actor) error {
 	q := strings.TrimSpace(r.URL.Query().Get("q"))
-	sites, total, err := s.app.Sites(r.Context(), a, app.SiteFilter{Q: q, Limit: 200})
+	f := app.SiteFilter{Q: q, Limit: sitesPerPage}
+	if p, _ := strconv.Atoi(r.URL.Query().Get("page")); p > 1 {
+		f.Offset = (p - 1) * sitesPerPage
+	}
+	var err error
+	if f.After, err = afterParam(r); err != nil {
+		return err
+	}
+	l, err := s.app.SiteList(r.Context(), a, f)
 	if err != nil {
 		return err
 	}
@@ -101,7 +135,8 @@ func (s *Server) sitesPage(w http.ResponseWriter, r *http.Request, a *domain.Act
 	if err != nil {
 		return err
 	}
-	s.render(w, r, http.StatusOK, "sites.html", "sites.title", sitesData{Sites: sites, Total: total, Q: q, Places: places}, r.URL.Query().Get("flash"))
+	d := sitesData{Sites: l.Items, Total: l.Total, Q: q, Places: places, Page: l.Start/sitesPerPage + 1, Next: l.Next}
+	s.render(w, r, http.StatusOK, "sites.html", "sites.title", d, r.URL.Query().Get("flash"))
 	return nil
 }
 
@@ -279,19 +314,35 @@ type casesData struct {
 	Filter   app.CaseFilter
 	Page     int
 	Pages    int
+	Next     string // the cursor of the following page ("" on the last)
 	Query    url.Values
 	Towns    []*domain.OrgUnit
 	Villages []*domain.OrgUnit
 	Error    *formError
 }
 
-// pageURL builds the list URL for another page with the same filters.
+// PageURL builds the list URL for another page, by number, with the same
+// filters (for the pages before this one).
 func (d casesData) PageURL(page int) string {
 	q := url.Values{}
 	for k, v := range d.Query {
 		q[k] = v
 	}
+	q.Del("after")
 	q.Set("page", strconv.Itoa(page))
+	return "/cases?" + q.Encode()
+}
+
+// NextURL builds the list URL for the following page, by its cursor, with
+// the same filters: paging forward is read from the list index at the
+// cursor however deep it goes.
+func (d casesData) NextURL() string {
+	q := url.Values{}
+	for k, v := range d.Query {
+		q[k] = v
+	}
+	q.Del("page")
+	q.Set("after", d.Next)
 	return "/cases?" + q.Encode()
 }
 
@@ -305,17 +356,17 @@ func (s *Server) casesPage(w http.ResponseWriter, r *http.Request, a *domain.Act
 		d.Error = asFormError(err)
 		f = app.CaseFilter{Limit: 50}
 	}
-	if p, _ := strconv.Atoi(r.URL.Query().Get("page")); p > 1 {
-		d.Page = p
-	}
 	if f.Limit == 0 {
 		f.Limit = 50
 	}
 	d.Filter = f
-	if d.Cases, d.Total, err = s.app.Cases(r.Context(), a, f); err != nil {
+	l, err := s.app.CaseList(r.Context(), a, f)
+	if err != nil {
 		return err
 	}
-	d.Pages = (d.Total + f.Limit - 1) / f.Limit
+	d.Cases, d.Total, d.Next = l.Items, l.Total, l.Next
+	d.Page = l.Start/f.Limit + 1
+	d.Pages = max((d.Total+f.Limit-1)/f.Limit, d.Page)
 	if d.Towns, d.Villages, err = s.villages(r, a); err != nil {
 		return err
 	}

@@ -57,6 +57,3 @@ func New(db *store.DB, opts ...Option) *App {
 
 // Clock is the clock every use case reads now from.
 func (s *App) Clock() domain.Clock { return s.clock }
-
-// Store is the store below, for wiring only (cmd: checkpoints, closing).
-func (s *App) Store() *store.DB { return s.db }

@@ -103,12 +103,6 @@ type TownWeek struct {
 	ClosedOut int    `json:"closed_out"`
 }
 
-// DeadlineOverrides lists a campaign's moved deadlines (no record of any
-// town: the deadlines are the campaign's, the same for everyone).
-func (s *App) DeadlineOverrides(ctx context.Context, campaignID int64) ([]domain.DeadlineOverride, error) {
-	return s.db.Reader(ctx).DeadlineOverrides(campaignID)
-}
-
 // CampaignDeadlines lists a campaign's deadlines with the overrides applied,
 // in order, for any logged-in user.
 func (s *App) CampaignDeadlines(ctx context.Context, a *domain.Actor, campaignID int64) (*domain.Campaign, []DeadlineInfo, error) {

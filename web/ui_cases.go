@@ -1,11 +1,9 @@
 package web
 
 import (
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
-	"sort"
 	"strconv"
 	"strings"
 
@@ -424,42 +422,11 @@ func (s *Server) caseCreate(w http.ResponseWriter, r *http.Request, a *domain.Ac
 	return nil
 }
 
-// timelineEntry is one audit event shown on the case page.
-type timelineEntry struct {
-	domain.AuditEvent
-	Changes []string
-}
-
-// changes lists the top-level fields an event changed, "field: old → new".
-func changes(ev domain.AuditEvent) []string {
-	var before, after map[string]any
-	json.Unmarshal(ev.Before, &before)
-	json.Unmarshal(ev.After, &after)
-	var out []string
-	for k, v := range after {
-		if k == "version" || k == "updated_at" || k == "warnings" || k == "two_cuts_three_clears_done" {
-			continue
-		}
-		old, had := before[k]
-		ob, _ := json.Marshal(old)
-		nb, _ := json.Marshal(v)
-		if had && string(ob) == string(nb) {
-			continue
-		}
-		if before == nil {
-			continue
-		}
-		out = append(out, fmt.Sprintf("%s: %s → %s", k, ob, nb))
-	}
-	sort.Strings(out)
-	return out
-}
-
 type caseData struct {
 	Case        *domain.Case
 	Campaign    *domain.Campaign
 	Attachments []*domain.Attachment
-	Timeline    []timelineEntry
+	History     []domain.HistoryEntry // newest first
 	Editable    bool
 	Error       *formError
 	KindNames   map[string]string
@@ -490,12 +457,12 @@ func (s *Server) renderCase(w http.ResponseWriter, r *http.Request, a *domain.Ac
 	if d.Attachments, err = s.app.CaseAttachments(ctx, a, id); err != nil {
 		return err
 	}
-	evs, err := s.app.CaseTimeline(ctx, a, id)
+	hist, err := s.app.CaseHistory(ctx, a, id)
 	if err != nil {
 		return err
 	}
-	for i := len(evs) - 1; i >= 0; i-- {
-		d.Timeline = append(d.Timeline, timelineEntry{evs[i], changes(evs[i])})
+	for i := len(hist) - 1; i >= 0; i-- {
+		d.History = append(d.History, hist[i])
 	}
 	d.Editable = domain.Editable(c.Status) && domain.RoleMay(a.User.Role, domain.ActEditCase)
 	if s.caseExtras != nil {

@@ -206,6 +206,7 @@ type inboxData struct {
 	Prompts []*domain.Case
 	Due     int
 	Overdue map[int64]bool // past 整改期限 (domain.Overdue)
+	Clears  map[int64][]domain.ClearState
 }
 
 func (s *Server) inboxPage(w http.ResponseWriter, r *http.Request, a *domain.Actor) error {
@@ -218,10 +219,19 @@ func (s *Server) renderInbox(w http.ResponseWriter, r *http.Request, a *domain.A
 	if err != nil {
 		return err
 	}
-	d := inboxData{Items: items, Results: results, Overdue: map[int64]bool{}}
+	d := inboxData{Items: items, Results: results, Overdue: map[int64]bool{}, Clears: map[int64][]domain.ClearState{}}
 	today := domain.DateOf(s.clock.Now(), shanghai)
+	camps := map[int64]*domain.Campaign{}
 	for _, it := range items {
 		d.Overdue[it.ID] = domain.Overdue(it.Case, today)
+		camp, ok := camps[it.CampaignID]
+		if !ok {
+			if camp, err = s.app.Campaign(ctx, a, it.CampaignID); err != nil {
+				return err
+			}
+			camps[it.CampaignID] = camp
+		}
+		d.Clears[it.ID] = domain.OrderedClears(camp, it.Case)
 	}
 	if _, err := s.app.ResolveCampaign(ctx, 0); err == nil {
 		due, err := s.app.DueRechecks(ctx, a, 0)

@@ -135,6 +135,9 @@ func (s *App) CreateCase(ctx context.Context, a *domain.Actor, in CaseInput) (*d
 		if err := tx.Audit("create", "case", c.ID, nil, c.Stored()); err != nil {
 			return err
 		}
+		if err := siteFollowsCase(tx, c); err != nil {
+			return err
+		}
 		if err := tx.Remember(in.IdempotencyKey, "case", c.ID); err != nil {
 			return err
 		}
@@ -348,7 +351,10 @@ func (s *App) UpdateCase(ctx context.Context, a *domain.Actor, id int64, p CaseP
 			return err
 		}
 		out = after
-		return tx.Audit("update", "case", id, before.Stored(), after.Stored())
+		if err := tx.Audit("update", "case", id, before.Stored(), after.Stored()); err != nil {
+			return err
+		}
+		return siteFollowsCase(tx, after)
 	})
 	if err != nil {
 		return nil, err

@@ -24,6 +24,32 @@ const (
 // siteStates are the states a site may be in.
 var siteStates = map[string]bool{SiteProducing: true, SiteSuspended: true, SiteClosed: true, SiteBanned: true}
 
+// SiteStateNames gives each site state's Chinese name.
+var SiteStateNames = map[string]string{SiteProducing: "生产", SiteSuspended: "停产", SiteClosed: "关闭", SiteBanned: "取缔"}
+
+// SiteStateForShutdown is the state a site takes when its case records
+// 停产或关闭: 停产, 关闭 or 取缔 put the site in the same state (the codes are
+// the same); none says nothing about the site, which keeps its state
+// (ok false). The case's use case applies it in the same transaction, so
+// the register and the re-check plan follow the case.
+func SiteStateForShutdown(s Shutdown) (state string, ok bool) {
+	switch s {
+	case ShutdownSuspended, ShutdownClosed, ShutdownBanned:
+		return string(s), true
+	}
+	return "", false
+}
+
+// SiteStateAfterRecheck is the state a re-check with outcome finds a site
+// in, checked by the state it was re-checked by (RecheckState): running
+// (死灰复燃) is 生产 again; still shut (or any other outcome) keeps it.
+func SiteStateAfterRecheck(checked, outcome string) string {
+	if outcome == RecheckRunning {
+		return SiteProducing
+	}
+	return checked
+}
+
 // Site (场所/企业) is a workshop or firm on the register.
 type Site struct {
 	ID             int64     `json:"id"`

@@ -131,3 +131,20 @@ func TestListPath(t *testing.T) {
 		t.Fatalf("a unit outside the scope: %v", err)
 	}
 }
+
+func TestSiteState_ForShutdownAndAfterRecheck(t *testing.T) {
+	for s, want := range map[Shutdown]string{ShutdownSuspended: SiteSuspended, ShutdownClosed: SiteClosed, ShutdownBanned: SiteBanned} {
+		if got, ok := SiteStateForShutdown(s); !ok || got != want {
+			t.Errorf("%s → %q %v, want %q", s, got, ok, want)
+		}
+	}
+	if _, ok := SiteStateForShutdown(ShutdownNone); ok {
+		t.Error("none sets a site state")
+	}
+	if got := SiteStateAfterRecheck(SiteClosed, RecheckRunning); got != SiteProducing {
+		t.Errorf("running → %s", got)
+	}
+	if got := SiteStateAfterRecheck(SiteClosed, RecheckStillShut); got != SiteClosed {
+		t.Errorf("still shut → %s", got)
+	}
+}

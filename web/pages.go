@@ -154,12 +154,16 @@ func (s *Server) renderError(w http.ResponseWriter, r *http.Request, err error) 
 		http.Redirect(w, r, "/login?next="+r.URL.Path, http.StatusSeeOther)
 		return
 	}
+	// A refusal names its real reason (the role, or the state); a record
+	// not found says no more than that.
 	msg := domain.ErrorMessage(err)
 	switch code {
 	case domain.ENOTFOUND:
 		msg = translate(langOf(r), "err.notfound")
 	case domain.EFORBIDDEN:
-		msg = translate(langOf(r), "err.forbidden")
+		if msg == "" {
+			msg = translate(langOf(r), "err.forbidden")
+		}
 	}
 	s.render(w, r, statusOf(code), "error.html", "common.error", msg, "")
 }

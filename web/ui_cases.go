@@ -125,6 +125,9 @@ type siteFormData struct {
 }
 
 func (s *Server) siteNewPage(w http.ResponseWriter, r *http.Request, a *domain.Actor) error {
+	if err := domain.Authorize(a, domain.ActWriteSite, nil, ""); err != nil {
+		return err
+	}
 	return s.renderSiteForm(w, r, a, http.StatusOK, siteFormData{Form: app.SiteInput{VillageID: a.Org.ID}})
 }
 
@@ -332,6 +335,10 @@ type caseNewData struct {
 }
 
 func (s *Server) caseNewPage(w http.ResponseWriter, r *http.Request, a *domain.Actor) error {
+	// A role that may not open cases gets no form at all, but the reason.
+	if err := domain.Authorize(a, domain.ActCreateCase, nil, ""); err != nil {
+		return err
+	}
 	d := caseNewData{Form: app.CaseInput{VillageID: a.Org.ID}}
 	if siteID, _ := strconv.ParseInt(r.URL.Query().Get("site_id"), 10, 64); siteID > 0 {
 		site, err := s.app.Site(r.Context(), a, siteID)
@@ -427,7 +434,8 @@ type caseData struct {
 	Campaign    *domain.Campaign
 	Attachments []*domain.Attachment
 	History     []domain.HistoryEntry // newest first
-	Editable    bool
+	Edit        domain.CaseEditRights // what the actor may change now, or why not
+	Clears      []domain.ClearState   // 两断三清 in the campaign's order
 	Error       *formError
 	KindNames   map[string]string
 	Kinds       []string
@@ -464,7 +472,8 @@ func (s *Server) renderCase(w http.ResponseWriter, r *http.Request, a *domain.Ac
 	for i := len(hist) - 1; i >= 0; i-- {
 		d.History = append(d.History, hist[i])
 	}
-	d.Editable = domain.Editable(c.Status) && domain.RoleMay(a.User.Role, domain.ActEditCase)
+	d.Edit = domain.EditRightsFor(a.User.Role, c.Status)
+	d.Clears = domain.OrderedClears(d.Campaign, c)
 	if s.caseExtras != nil {
 		if d.Closeout, err = s.caseExtras(r, a, c); err != nil {
 			return err
@@ -487,8 +496,10 @@ func money(r *http.Request, name string) (int64, error) {
 	return domain.ParseYuan(field, v)
 }
 
-// patchFromForm reads the case page's edit form. Enforcement fields are only
-// sent when the form showed them, so a grid worker's save leaves them alone.
+// patchFromForm reads the case page's edit form. Each part is only sent
+// when the form showed it to the actor (its marker field: fields, enforce,
+// supervise), so a grid worker's save leaves the penalties alone and a
+// supervisor's sets 挂牌督办 only.
 func patchFromForm(r *http.Request, camp *domain.Campaign) (app.CasePatch, error) {
 	var p app.CasePatch
 	var err error
@@ -510,20 +521,22 @@ func patchFromForm(r *http.Request, camp *domain.Campaign) (app.CasePatch, error
 		}
 		return nil
 	}
-	str("unit_name", "address", "category", "person_in_charge", "description", "onsite_status")
-	if err := date("onsite_done_date", "rectify_deadline"); err != nil {
-		return p, err
-	}
-	clears, clearDates := map[string]bool{}, map[string]domain.Date{}
-	for _, it := range camp.ClearItems {
-		clears[it] = r.FormValue("clear_"+it) == "on"
-		d, err := domain.ParseDate("two_cuts_three_clears_dates."+it, strings.TrimSpace(r.FormValue("clear_date_"+it)))
-		if err != nil {
+	if r.FormValue("fields") == "1" {
+		str("unit_name", "address", "category", "person_in_charge", "description", "onsite_status")
+		if err := date("onsite_done_date", "rectify_deadline"); err != nil {
 			return p, err
 		}
-		clearDates[it] = d
+		clears, clearDates := map[string]bool{}, map[string]domain.Date{}
+		for _, it := range camp.ClearItems {
+			clears[it] = r.FormValue("clear_"+it) == "on"
+			d, err := domain.ParseDate("two_cuts_three_clears_dates."+it, strings.TrimSpace(r.FormValue("clear_date_"+it)))
+			if err != nil {
+				return p, err
+			}
+			clearDates[it] = d
+		}
+		p = p.With("two_cuts_three_clears", clears).With("two_cuts_three_clears_dates", clearDates)
 	}
-	p = p.With("two_cuts_three_clears", clears).With("two_cuts_three_clears_dates", clearDates)
 	if r.FormValue("enforce") == "1" {
 		str("shutdown")
 		if err := date("shutdown_date"); err != nil {
@@ -575,7 +588,8 @@ func (s *Server) caseEdit(w http.ResponseWriter, r *http.Request, a *domain.Acto
 		_, err = s.app.UpdateCase(r.Context(), a, id, p)
 	}
 	if err != nil {
-		if !userError(err) {
+		// A refusal is shown on the case, naming its reason.
+		if !userError(err) && domain.ErrorCode(err) != domain.EFORBIDDEN {
 			return err
 		}
 		fe := asFormError(err)

@@ -99,7 +99,7 @@ func (s *Server) sitesPage(w http.ResponseWriter, r *http.Request, a *domain.Act
 	if err != nil {
 		return err
 	}
-	s.render(w, r, http.StatusOK, "sites.html", "sites.title", sitesData{Sites: sites, Total: total, Q: q, Places: places}, r.URL.Query().Get("flash"))
+	s.render(w, r, http.StatusOK, "sites.html", "sites.title", sitesData{Sites: sites, Total: total, Q: q, Places: places}, s.takeFlash(w, r))
 	return nil
 }
 
@@ -170,7 +170,7 @@ func (s *Server) siteCreate(w http.ResponseWriter, r *http.Request, a *domain.Ac
 	for _, wn := range site.Warnings {
 		flash += "；" + wn.Message
 	}
-	http.Redirect(w, r, fmt.Sprintf("/sites/%d?flash=%s", site.ID, url.QueryEscape(flash)), http.StatusSeeOther)
+	s.redirectFlash(w, r, fmt.Sprintf("/sites/%d", site.ID), flash)
 	return nil
 }
 
@@ -219,7 +219,7 @@ func (s *Server) renderSite(w http.ResponseWriter, r *http.Request, a *domain.Ac
 			break
 		}
 	}
-	s.render(w, r, status, "site.html", "", d, r.URL.Query().Get("flash"))
+	s.render(w, r, status, "site.html", "", d, s.takeFlash(w, r))
 	return nil
 }
 
@@ -268,7 +268,7 @@ func (s *Server) inspectionCreate(w http.ResponseWriter, r *http.Request, a *dom
 		http.Redirect(w, r, fmt.Sprintf("/cases/new?site_id=%d", id), http.StatusSeeOther)
 		return nil
 	}
-	http.Redirect(w, r, fmt.Sprintf("/sites/%d?flash=%s", id, url.QueryEscape(translate(langOf(r), "insp.saved"))), http.StatusSeeOther)
+	s.redirectFlash(w, r, fmt.Sprintf("/sites/%d", id), translate(langOf(r), "insp.saved"))
 	return nil
 }
 
@@ -320,7 +320,7 @@ func (s *Server) casesPage(w http.ResponseWriter, r *http.Request, a *domain.Act
 	if d.Towns, d.Villages, err = s.villages(r, a); err != nil {
 		return err
 	}
-	s.render(w, r, http.StatusOK, "cases.html", "cases.title", d, r.URL.Query().Get("flash"))
+	s.render(w, r, http.StatusOK, "cases.html", "cases.title", d, s.takeFlash(w, r))
 	return nil
 }
 
@@ -425,7 +425,7 @@ func (s *Server) caseCreate(w http.ResponseWriter, r *http.Request, a *domain.Ac
 			}
 		}
 	}
-	http.Redirect(w, r, fmt.Sprintf("/cases/%d?flash=%s", c.ID, url.QueryEscape(translate(langOf(r), "case.created", c.ProblemNo))), http.StatusSeeOther)
+	s.redirectFlash(w, r, fmt.Sprintf("/cases/%d", c.ID), translate(langOf(r), "case.created", c.ProblemNo))
 	return nil
 }
 
@@ -479,7 +479,7 @@ func (s *Server) renderCase(w http.ResponseWriter, r *http.Request, a *domain.Ac
 			return err
 		}
 	}
-	s.render(w, r, status, "case.html", "", d, r.URL.Query().Get("flash"))
+	s.render(w, r, status, "case.html", "", d, s.takeFlash(w, r))
 	return nil
 }
 
@@ -598,7 +598,7 @@ func (s *Server) caseEdit(w http.ResponseWriter, r *http.Request, a *domain.Acto
 		}
 		return s.renderCase(w, r, a, id, statusOf(domain.ErrorCode(err)), fe)
 	}
-	http.Redirect(w, r, fmt.Sprintf("/cases/%d?flash=%s", id, url.QueryEscape(translate(langOf(r), "case.saved"))), http.StatusSeeOther)
+	s.redirectFlash(w, r, fmt.Sprintf("/cases/%d", id), translate(langOf(r), "case.saved"))
 	return nil
 }
 
@@ -613,6 +613,6 @@ func (s *Server) caseUpload(w http.ResponseWriter, r *http.Request, a *domain.Ac
 		}
 		return s.renderCase(w, r, a, id, statusOf(domain.ErrorCode(err)), asFormError(err))
 	}
-	http.Redirect(w, r, fmt.Sprintf("/cases/%d?flash=%s#files", id, url.QueryEscape(translate(langOf(r), "case.saved"))), http.StatusSeeOther)
+	s.redirectFlash(w, r, fmt.Sprintf("/cases/%d#files", id), translate(langOf(r), "case.saved"))
 	return nil
 }

@@ -3,7 +3,6 @@ package web
 import (
 	"fmt"
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -127,7 +126,7 @@ func (s *Server) caseActionSubmit(w http.ResponseWriter, r *http.Request, a *dom
 			next = "/cases" // transferred out of the actor's scope
 		}
 	}
-	http.Redirect(w, r, addFlash(next, flash), http.StatusSeeOther)
+	s.redirectFlash(w, r, next, flash)
 	return nil
 }
 
@@ -136,13 +135,6 @@ func (s *Server) canSee(r *http.Request, a *domain.Actor, id int64) error {
 	return err
 }
 
-func addFlash(path, flash string) string {
-	sep := "?"
-	if strings.Contains(path, "?") {
-		sep = "&"
-	}
-	return path + sep + "flash=" + url.QueryEscape(flash)
-}
 
 // signData is the sign page: exactly what a signature covers.
 type signData struct {
@@ -243,7 +235,7 @@ func (s *Server) renderInbox(w http.ResponseWriter, r *http.Request, a *domain.A
 			return err
 		}
 	}
-	s.render(w, r, status, "inbox.html", "co.inbox.title", d, r.URL.Query().Get("flash"))
+	s.render(w, r, status, "inbox.html", "co.inbox.title", d, s.takeFlash(w, r))
 	return nil
 }
 
@@ -298,7 +290,7 @@ func (s *Server) renderRechecks(w http.ResponseWriter, r *http.Request, a *domai
 	if d.Prompts, err = s.app.RecheckPrompts(r.Context(), a, 0); err != nil {
 		return err
 	}
-	s.render(w, r, status, "closeout_rechecks.html", "co.recheck.title", d, r.URL.Query().Get("flash"))
+	s.render(w, r, status, "closeout_rechecks.html", "co.recheck.title", d, s.takeFlash(w, r))
 	return nil
 }
 
@@ -317,13 +309,13 @@ func (s *Server) recheckSubmit(w http.ResponseWriter, r *http.Request, a *domain
 	lang := langOf(r)
 	if res.PromptReopen {
 		if domain.RoleMay(a.User.Role, domain.ActReopen) {
-			http.Redirect(w, r, addFlash(fmt.Sprintf("/cases/%d?reopen=recheck#closeout", res.Case.ID), translate(lang, "co.recheck.prompt")), http.StatusSeeOther)
+			s.redirectFlash(w, r, fmt.Sprintf("/cases/%d?reopen=recheck#closeout", res.Case.ID), translate(lang, "co.recheck.prompt"))
 			return nil
 		}
-		http.Redirect(w, r, addFlash("/rechecks", translate(lang, "co.recheck.prompt_others")), http.StatusSeeOther)
+		s.redirectFlash(w, r, "/rechecks", translate(lang, "co.recheck.prompt_others"))
 		return nil
 	}
-	http.Redirect(w, r, addFlash("/rechecks", translate(lang, "co.recheck.saved")), http.StatusSeeOther)
+	s.redirectFlash(w, r, "/rechecks", translate(lang, "co.recheck.saved"))
 	return nil
 }
 
@@ -355,7 +347,7 @@ func (s *Server) renderDelegations(w http.ResponseWriter, r *http.Request, a *do
 			return err
 		}
 	}
-	s.render(w, r, status, "closeout_delegations.html", "co.del.title", d, r.URL.Query().Get("flash"))
+	s.render(w, r, status, "closeout_delegations.html", "co.del.title", d, s.takeFlash(w, r))
 	return nil
 }
 
@@ -389,7 +381,7 @@ func (s *Server) delegationCreate(w http.ResponseWriter, r *http.Request, a *dom
 		}
 		return s.renderDelegations(w, r, a, statusOf(domain.ErrorCode(err)), asFormError(err))
 	}
-	http.Redirect(w, r, addFlash("/delegations", translate(langOf(r), "co.del.created")), http.StatusSeeOther)
+	s.redirectFlash(w, r, "/delegations", translate(langOf(r), "co.del.created"))
 	return nil
 }
 
@@ -409,6 +401,6 @@ func (s *Server) delegationRevoke(w http.ResponseWriter, r *http.Request, a *dom
 	if _, err := s.app.RevokeDelegation(r.Context(), a, id); err != nil {
 		return err
 	}
-	http.Redirect(w, r, addFlash("/delegations", translate(langOf(r), "co.del.revoked")), http.StatusSeeOther)
+	s.redirectFlash(w, r, "/delegations", translate(langOf(r), "co.del.revoked"))
 	return nil
 }

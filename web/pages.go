@@ -121,7 +121,14 @@ func (p *pageData) May(act string) bool {
 	return p.Actor != nil && domain.RoleMay(p.Actor.User.Role, domain.Action(act))
 }
 
-// render writes a page; the layout wraps its "content" block.
+// titled is the data of a page about one record, which names it in the
+// page's <title> (a case's number and unit name); tr translates a key.
+type titled interface {
+	PageTitle(tr func(key string, args ...any) string) string
+}
+
+// render writes a page; the layout wraps its "content" block. Its title
+// is the catalog's text for title, or the record's own (titled).
 func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, page string, title string, data any, flash string) {
 	t, ok := s.pages.sets[page]
 	if !ok {
@@ -132,6 +139,9 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, page
 	pd := &pageData{Lang: langOf(r), Actor: actorOf(r), Title: title, Flash: flash, Path: r.URL.Path, Data: data, static: s.static}
 	if pd.Title != "" {
 		pd.Title = pd.T(title)
+	}
+	if t, ok := data.(titled); ok {
+		pd.Title = t.PageTitle(pd.T)
 	}
 	var buf bytes.Buffer
 	if err := t.Execute(&buf, pd); err != nil {

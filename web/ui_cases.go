@@ -183,6 +183,11 @@ type siteData struct {
 	Key         string
 }
 
+// PageTitle names the site.
+func (d siteData) PageTitle(tr func(string, ...any) string) string {
+	return d.Site.Name + " · " + tr("sites.title")
+}
+
 func (s *Server) sitePage(w http.ResponseWriter, r *http.Request, a *domain.Actor) error {
 	return s.renderSite(w, r, a, http.StatusOK, nil)
 }
@@ -441,6 +446,11 @@ type caseData struct {
 	Kinds       []string
 	// Closeout is filled by the closed-loop pages (signatures, actions).
 	Closeout any
+}
+
+// PageTitle names the case: its number and unit name.
+func (d caseData) PageTitle(func(string, ...any) string) string {
+	return d.Case.ProblemNo + " " + d.Case.UnitName
 }
 
 func (s *Server) casePage(w http.ResponseWriter, r *http.Request, a *domain.Actor) error {

@@ -151,6 +151,11 @@ type signData struct {
 	KindNames   map[string]string
 }
 
+// PageTitle names the sign page's case.
+func (d signData) PageTitle(tr func(string, ...any) string) string {
+	return tr("co.sign.title") + " · " + d.Case.ProblemNo + " " + d.Case.UnitName
+}
+
 func (s *Server) signPage(w http.ResponseWriter, r *http.Request, a *domain.Actor) error {
 	id, err := pathID(r, "id")
 	if err != nil {

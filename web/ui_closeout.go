@@ -135,7 +135,6 @@ func (s *Server) canSee(r *http.Request, a *domain.Actor, id int64) error {
 	return err
 }
 
-
 // signData is the sign page: exactly what a signature covers.
 type signData struct {
 	Case        *domain.Case

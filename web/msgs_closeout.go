@@ -13,6 +13,7 @@ var closeoutMessages = map[string][2]string{
 	"co.reason":                   {"理由", "Reason"},
 	"co.opinion":                  {"审核意见（可不填）", "Comment (optional)"},
 	"co.signoffs":                 {"签字记录", "Signatures"},
+	"co.del.to":                   {"至", "to"},
 	"co.on_behalf":                {"代 %s 签字", " for %s"},
 	"co.sig.ok":                   {"与当前内容一致", "matches the content"},
 	"co.sig.mismatch":             {"签字后内容被篡改！", "Content altered after signing!"},

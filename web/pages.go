@@ -62,6 +62,11 @@ var pageFuncs = template.FuncMap{
 		}
 		return *p
 	},
+	// span gives a delegation's period as it reads (domain.Delegation.Span).
+	"span": func(d *domain.Delegation) struct{ From, Until string } {
+		from, until := d.Span(shanghai)
+		return struct{ From, Until string }{from, until}
+	},
 	"shTime": func(t time.Time) string {
 		if t.IsZero() {
 			return ""

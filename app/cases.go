@@ -28,6 +28,7 @@ type CaseInput struct {
 	Phone      domain.Sensitive `json:"phone"`
 	Lat        *float64         `json:"lat"`
 	Lng        *float64         `json:"lng"`
+	Accuracy   *float64         `json:"accuracy"` // metres, from the GPS
 
 	// IdempotencyKey, when set, makes a retry by the same user return the
 	// case created first, with no new row and no new audit event.
@@ -84,7 +85,7 @@ func (s *App) CreateCase(ctx context.Context, a *domain.Actor, in CaseInput) (*d
 		if in.SiteID == 0 {
 			newSite = &domain.Site{OrgID: c.OrgID, VillageID: c.VillageID, Name: c.UnitName, CreditCode: in.CreditCode,
 				TargetType: domain.SiteTargetType(c.Category), Address: c.Address, PersonInCharge: c.PersonInCharge,
-				Phone: in.Phone, Lat: in.Lat, Lng: in.Lng}
+				Phone: in.Phone, Lat: in.Lat, Lng: in.Lng, Accuracy: in.Accuracy}
 			if err := newSite.Normalize(); err != nil {
 				return err
 			}

@@ -2,6 +2,7 @@ package domain
 
 import (
 	"fmt"
+	"math"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -63,6 +64,7 @@ type Site struct {
 	Phone          Sensitive `json:"phone"` // 联系电话: personal data (Sensitive)
 	Lat            *float64  `json:"lat"`   // WGS-84
 	Lng            *float64  `json:"lng"`
+	Accuracy       *float64  `json:"accuracy"` // metres, as the GPS gave it; nil when unknown (typed in)
 	State          string    `json:"state"`
 	Lists          []string  `json:"lists"` // list memberships, e.g. 取缔关闭退出名单
 	Version        int64     `json:"version"`
@@ -106,6 +108,11 @@ func (s *Site) Normalize() error {
 	}
 	if err := CheckLatLng(s.Lat, s.Lng); err != nil {
 		return err
+	}
+	if s.Lat == nil {
+		s.Accuracy = nil // no position, no accuracy
+	} else if s.Accuracy != nil && (*s.Accuracy < 0 || math.IsNaN(*s.Accuracy) || math.IsInf(*s.Accuracy, 0)) {
+		return Invalid("accuracy", "定位精度应为不小于 0 的米数")
 	}
 	seen := map[string]bool{}
 	lists := []string{}

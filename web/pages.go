@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"html/template"
 	"io/fs"
+	"math"
+	"strconv"
 	"net/http"
 	"strings"
 	"time"
@@ -62,6 +64,24 @@ var pageFuncs = template.FuncMap{
 		}
 		return *p
 	},
+	// coord shows a coordinate with 6 decimals (about 0.1 m), "" for none.
+	"coord": coord,
+	// meters shows an accuracy in whole metres.
+	"meters": func(m *float64) string {
+		if m == nil {
+			return ""
+		}
+		return strconv.FormatFloat(math.Round(*m), 'f', 0, 64)
+	},
+	// geo gives the "geo-inputs" partial its values: the page, the
+	// coordinates (6 decimals) and their accuracy.
+	"geo": func(p *pageData, lat, lng, acc *float64) geoInputs {
+		g := geoInputs{Page: p, Lat: coord(lat), Lng: coord(lng)}
+		if acc != nil && lat != nil {
+			g.Accuracy = strconv.FormatFloat(*acc, 'f', -1, 64)
+		}
+		return g
+	},
 	// span gives a delegation's period as it reads (domain.Delegation.Span).
 	"span": func(d *domain.Delegation) struct{ From, Until string } {
 		from, until := d.Span(shanghai)
@@ -73,6 +93,20 @@ var pageFuncs = template.FuncMap{
 		}
 		return t.In(shanghai).Format("2006-01-02 15:04")
 	},
+}
+
+// geoInputs is what the "geo-inputs" partial (visible latitude and
+// longitude, filled by the browser's location on request) shows.
+type geoInputs struct {
+	Page               *pageData
+	Lat, Lng, Accuracy string
+}
+
+func coord(v *float64) string {
+	if v == nil {
+		return ""
+	}
+	return strconv.FormatFloat(*v, 'f', 6, 64)
 }
 
 func loadPages(static *staticFiles) (*pages, error) {

@@ -80,6 +80,33 @@ func formInt(r *http.Request, name string) (int64, error) {
 	return n, nil
 }
 
+// formPosition reads a form's position: latitude and longitude as typed
+// or filled from the browser's location, and the accuracy the browser gave
+// (kept only with both coordinates).
+func formPosition(r *http.Request) (lat, lng, acc *float64, err error) {
+	num := func(name, label string) (*float64, error) {
+		v := strings.TrimSpace(r.FormValue(name))
+		if v == "" {
+			return nil, nil
+		}
+		f, err := strconv.ParseFloat(v, 64)
+		if err != nil {
+			return nil, domain.Invalid(name, "%s应为数字，如 %s", label, map[string]string{"lat": "31.781234", "lng": "119.912345", "accuracy": "15"}[name])
+		}
+		return &f, nil
+	}
+	if lat, err = num("lat", "纬度"); err != nil {
+		return
+	}
+	if lng, err = num("lng", "经度"); err != nil {
+		return
+	}
+	if lat != nil && lng != nil {
+		acc, err = num("accuracy", "定位精度")
+	}
+	return
+}
+
 // ---- sites ----
 
 type sitesData struct {
@@ -152,9 +179,7 @@ func (s *Server) siteCreate(w http.ResponseWriter, r *http.Request, a *domain.Ac
 		in.VillageID, err = formInt(r, "village_id")
 	}
 	if err == nil {
-		if in.Lat, err = optFloat(r.FormValue("lat"), "lat"); err == nil {
-			in.Lng, err = optFloat(r.FormValue("lng"), "lng")
-		}
+		in.Lat, in.Lng, in.Accuracy, err = formPosition(r)
 	}
 	var site *domain.Site
 	if err == nil {
@@ -205,13 +230,13 @@ func (s *Server) renderSite(w http.ResponseWriter, r *http.Request, a *domain.Ac
 	if d.Inspections, err = s.app.SiteInspections(r.Context(), a, id, 0); err != nil {
 		return err
 	}
-	names, err := s.placeNames(r, a)
+	town, village, err := s.app.SitePlace(r.Context(), a, id)
 	if err != nil {
 		return err
 	}
-	d.Place = names[site.OrgID]
-	if site.VillageID != nil {
-		d.Place += " · " + names[*site.VillageID]
+	d.Place = town
+	if village != "" {
+		d.Place += " · " + village
 	}
 	// The site's case in the active campaign, if one is open already.
 	cs, _, err := s.app.Cases(r.Context(), a, app.CaseFilter{SiteID: site.ID, Sort: "-created"})
@@ -242,9 +267,7 @@ func (s *Server) inspectionCreate(w http.ResponseWriter, r *http.Request, a *dom
 	}
 	in := app.InspectionInput{SiteID: id, Outcome: r.FormValue("outcome"), Note: r.FormValue("note"),
 		Inspectors: r.FormValue("inspectors"), IdempotencyKey: idempotencyKey(r)}
-	if in.Lat, err = optFloat(r.FormValue("lat"), "lat"); err == nil {
-		in.Lng, err = optFloat(r.FormValue("lng"), "lng")
-	}
+	in.Lat, in.Lng, _, err = formPosition(r)
 	var x *domain.Inspection
 	if err == nil {
 		x, err = s.app.CreateInspection(r.Context(), a, in)
@@ -398,9 +421,7 @@ func (s *Server) caseCreate(w http.ResponseWriter, r *http.Request, a *domain.Ac
 		in.VillageID, err = formInt(r, "village_id")
 	}
 	if err == nil {
-		if in.Lat, err = optFloat(r.FormValue("lat"), "lat"); err == nil {
-			in.Lng, err = optFloat(r.FormValue("lng"), "lng")
-		}
+		in.Lat, in.Lng, in.Accuracy, err = formPosition(r)
 	}
 	var c *domain.Case
 	if err == nil {

@@ -6,8 +6,8 @@ import (
 	"html/template"
 	"io/fs"
 	"math"
-	"strconv"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 

@@ -31,6 +31,7 @@ func (s *Server) uiCases(mux *http.ServeMux) {
 type formError struct {
 	Message string
 	Field   string
+	typed   []domain.FieldChange // a stale case save's edits (typedEdits)
 }
 
 func asFormError(err error) *formError {
@@ -461,6 +462,9 @@ type caseData struct {
 	Attachments []*domain.Attachment
 	History     []domain.HistoryEntry // newest first
 	Edit        domain.CaseEditRights // what the actor may change now, or why not
+	// Typed is, after a stale save, what the user typed that differs from
+	// the latest content: shown next to it so that nothing typed is lost.
+	Typed []domain.FieldChange
 	Clears      []domain.ClearState   // 两断三清 in the campaign's order
 	Error       *formError
 	KindNames   map[string]string
@@ -490,6 +494,9 @@ func (s *Server) renderCase(w http.ResponseWriter, r *http.Request, a *domain.Ac
 	}
 	d := caseData{Case: c, Error: ferr, KindNames: domain.AttachmentKindNames,
 		Kinds: domain.AttachmentKinds}
+	if ferr != nil {
+		d.Typed = ferr.typed
+	}
 	if d.Campaign, err = s.app.Campaign(ctx, a, c.CampaignID); err != nil {
 		return err
 	}
@@ -599,6 +606,20 @@ func patchFromForm(r *http.Request, camp *domain.Campaign) (app.CasePatch, error
 	return p, nil
 }
 
+// typedEdits is what a stale save asked for, against the case as it is
+// now: each field where the user's form differs from the latest content.
+func (s *Server) typedEdits(r *http.Request, a *domain.Actor, id int64, p app.CasePatch, camp *domain.Campaign) ([]domain.FieldChange, error) {
+	latest, err := s.app.Case(r.Context(), a, id)
+	if err != nil {
+		return nil, err
+	}
+	typed, err := p.Applied(latest) // UpdateCase read the same patch before the version check
+	if err != nil {
+		return nil, err
+	}
+	return domain.CaseFieldChanges(latest, typed, camp), nil
+}
+
 // caseEdit saves the edit form with the version it was read at: a stale
 // version shows the latest content and the conflict instead of overwriting.
 func (s *Server) caseEdit(w http.ResponseWriter, r *http.Request, a *domain.Actor) error {
@@ -626,6 +647,11 @@ func (s *Server) caseEdit(w http.ResponseWriter, r *http.Request, a *domain.Acto
 		fe := asFormError(err)
 		if domain.ErrorCode(err) == domain.ECONFLICT && fe.Field == "version" {
 			fe.Message = translate(langOf(r), "case.stale")
+			typed, terr := s.typedEdits(r, a, id, p, camp)
+			if terr != nil {
+				return terr
+			}
+			fe.typed = typed
 		}
 		return s.renderCase(w, r, a, id, statusOf(domain.ErrorCode(err)), fe)
 	}

@@ -464,11 +464,11 @@ type caseData struct {
 	Edit        domain.CaseEditRights // what the actor may change now, or why not
 	// Typed is, after a stale save, what the user typed that differs from
 	// the latest content: shown next to it so that nothing typed is lost.
-	Typed []domain.FieldChange
-	Clears      []domain.ClearState   // 两断三清 in the campaign's order
-	Error       *formError
-	KindNames   map[string]string
-	Kinds       []string
+	Typed     []domain.FieldChange
+	Clears    []domain.ClearState // 两断三清 in the campaign's order
+	Error     *formError
+	KindNames map[string]string
+	Kinds     []string
 	// Closeout is filled by the closed-loop pages (signatures, actions).
 	Closeout any
 }

@@ -28,7 +28,7 @@ func TestCasePage_StaleSaveKeepsWhatWasTyped(t *testing.T) {
 	if i < 0 {
 		t.Fatalf("no typed edits shown:\n%s", body)
 	}
-	typed := body[i:strings.Index(body[i:], "</section>")+i]
+	typed := body[i : strings.Index(body[i:], "</section>")+i]
 	for _, want := range []string{"经办刚写的很长的描述", "区里改过的描述", "并发作坊（新名）", "行政处罚", "0.2万元"} {
 		if !strings.Contains(typed, want) {
 			t.Errorf("typed edits lack %q:\n%s", want, typed)

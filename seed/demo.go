@@ -176,6 +176,16 @@ func (d *demo) later(t time.Time, days int) time.Time {
 // today is the date of the clock's now (the step's moment while replaying).
 func (d *demo) today() domain.Date { return domain.DateOf(d.db.Clock().Now(), demoLoc) }
 
+// demoPersonGiven are given names for the demo's users.
+var demoPersonGiven = []string{"建华", "明", "丽娟", "志刚", "海燕", "卫国", "晓东", "春梅", "国强", "玉珍", "立新", "文静",
+	"永平", "红霞", "振宇", "秀兰", "德明", "雪芳", "宏伟", "桂英", "建军", "慧敏", "海涛", "金凤"}
+
+// demoPersonName is the n-th demo user's name: a person's, as the users
+// table holds it (the role and unit are shown beside it).
+func demoPersonName(n int) string {
+	return demoSurnames[n%len(demoSurnames)] + demoPersonGiven[(n*7+n/len(demoSurnames))%len(demoPersonGiven)]
+}
+
 type demoUser struct {
 	*domain.User
 	orgName string
@@ -197,7 +207,8 @@ func demoUsers(ctx context.Context, db *app.App, sys *domain.Actor, pw string) (
 	if err != nil {
 		return nil, err
 	}
-	add := func(username, name string, role domain.Role, o *domain.OrgUnit) error {
+	add := func(username string, role domain.Role, o *domain.OrgUnit) error {
+		name := demoPersonName(len(set.list))
 		u, err := db.CreateUser(ctx, sys, app.UserInput{Username: username, Password: pw, DisplayName: name, Role: role, OrgID: o.ID})
 		if err != nil {
 			return fmt.Errorf("demo user %s: %w", username, err)
@@ -218,10 +229,10 @@ func demoUsers(ctx context.Context, db *app.App, sys *domain.Actor, pw string) (
 				continue
 			}
 			for _, r := range []struct {
-				u, n string
+				u    string
 				role domain.Role
-			}{{"district", "区联席办 王主任", domain.RoleDistrictOffice}, {"supervisor", "区督导组 李组长", domain.RoleSupervisor}, {"discipline", "区纪委监委 赵主任", domain.RoleDiscipline}} {
-				if err := add(r.u, r.n, r.role, o); err != nil {
+			}{{"district", domain.RoleDistrictOffice}, {"supervisor", domain.RoleSupervisor}, {"discipline", domain.RoleDiscipline}} {
+				if err := add(r.u, r.role, o); err != nil {
 					return nil, err
 				}
 			}
@@ -231,10 +242,10 @@ func demoUsers(ctx context.Context, db *app.App, sys *domain.Actor, pw string) (
 				slug = fmt.Sprintf("town%d", o.ID)
 			}
 			townOf[o.ID] = slug
-			if err := add(slug+"_officer", o.Name+" 经办", domain.RoleTownOfficer, o); err != nil {
+			if err := add(slug+"_officer", domain.RoleTownOfficer, o); err != nil {
 				return nil, err
 			}
-			if err := add(slug+"_head", o.Name+" 主要负责人", domain.RoleTownHead, o); err != nil {
+			if err := add(slug+"_head", domain.RoleTownHead, o); err != nil {
 				return nil, err
 			}
 		case domain.TierVillage:
@@ -244,10 +255,10 @@ func demoUsers(ctx context.Context, db *app.App, sys *domain.Actor, pw string) (
 				suffix = suffix[len(suffix)-3:]
 			}
 			base := strings.TrimSuffix(slug, "_") + "_" + suffix
-			if err := add(base+"_head", o.Name+" 负责人", domain.RoleVillageHead, o); err != nil {
+			if err := add(base+"_head", domain.RoleVillageHead, o); err != nil {
 				return nil, err
 			}
-			if err := add(base+"_grid", o.Name+" 网格员", domain.RoleGrid, o); err != nil {
+			if err := add(base+"_grid", domain.RoleGrid, o); err != nil {
 				return nil, err
 			}
 		}

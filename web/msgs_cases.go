@@ -20,6 +20,8 @@ var caseMessages = map[string][2]string{
 	"site.locate":           {"重新定位", "Locate again"},
 	"geo.lat":               {"纬度", "Latitude"},
 	"geo.lng":               {"经度", "Longitude"},
+	"geo.lat_eg":            {"如 31.781234", "e.g. 31.781234"},
+	"geo.lng_eg":            {"如 119.912345", "e.g. 119.912345"},
 	"geo.use_mine":          {"使用我的位置", "Use my location"},
 	"geo.manual":            {"可手工填写经纬度（小数点后 6 位），或点“使用我的位置”", "Type the coordinates (6 decimals) or use your location"},
 	"geo.locating":          {"正在定位…", "Locating…"},

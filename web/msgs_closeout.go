@@ -11,6 +11,7 @@ var closeoutMessages = map[string][2]string{
 	"co.published":                {"已在曝光台公开", "On the exposure page"},
 	"co.as_delegate":              {"您现在以 %s 的授权签字（至 %s）", "You sign for %s (until %s)"},
 	"co.reason":                   {"理由", "Reason"},
+	"co.opinion_label":            {"意见", "Comment"},
 	"co.opinion":                  {"审核意见（可不填）", "Comment (optional)"},
 	"co.signoffs":                 {"签字记录", "Signatures"},
 	"co.del.to":                   {"至", "to"},

@@ -77,7 +77,6 @@ var caseMessages = map[string][2]string{
 	"case.timeline":         {"办理记录", "Timeline"},
 	"case.zip":              {"下载完整案卷（ZIP）", "Download the whole file (ZIP)"},
 	"case.warnings":         {"校验提示", "Checks"},
-	"case.readonly":         {"当前状态不能修改；如需修改请先退回。", "This status is read-only; return the case first to edit it."},
 	"f.problem_no":          {"问题编号", "Number"},
 	"f.unit_name":           {"问题单位名称", "Unit name"},
 	"f.category":            {"问题类别", "Category"},

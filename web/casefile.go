@@ -84,7 +84,7 @@ func (s *Server) caseFileZip(w http.ResponseWriter, r *http.Request, a *domain.A
 	if err := put("案卷-"+name+".html", &sheet); err != nil {
 		return err
 	}
-	tlJSON, _ := json.MarshalIndent(tl, "", "  ")
+	tlJSON, _ := json.MarshalIndent(inShanghai(tl), "", "  ") // its instants at +08:00, as the API writes them
 	if err := put("审计时间线.json", bytes.NewReader(tlJSON)); err != nil {
 		return err
 	}

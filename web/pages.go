@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"html/template"
 	"io/fs"
+	"math"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -62,12 +64,49 @@ var pageFuncs = template.FuncMap{
 		}
 		return *p
 	},
+	// coord shows a coordinate with 6 decimals (about 0.1 m), "" for none.
+	"coord": coord,
+	// meters shows an accuracy in whole metres.
+	"meters": func(m *float64) string {
+		if m == nil {
+			return ""
+		}
+		return strconv.FormatFloat(math.Round(*m), 'f', 0, 64)
+	},
+	// geo gives the "geo-inputs" partial its values: the page, the
+	// coordinates (6 decimals) and their accuracy.
+	"geo": func(p *pageData, lat, lng, acc *float64) geoInputs {
+		g := geoInputs{Page: p, Lat: coord(lat), Lng: coord(lng)}
+		if acc != nil && lat != nil {
+			g.Accuracy = strconv.FormatFloat(*acc, 'f', -1, 64)
+		}
+		return g
+	},
+	// span gives a delegation's period as it reads (domain.Delegation.Span).
+	"span": func(d *domain.Delegation) struct{ From, Until string } {
+		from, until := d.Span(shanghai)
+		return struct{ From, Until string }{from, until}
+	},
 	"shTime": func(t time.Time) string {
 		if t.IsZero() {
 			return ""
 		}
 		return t.In(shanghai).Format("2006-01-02 15:04")
 	},
+}
+
+// geoInputs is what the "geo-inputs" partial (visible latitude and
+// longitude, filled by the browser's location on request) shows.
+type geoInputs struct {
+	Page               *pageData
+	Lat, Lng, Accuracy string
+}
+
+func coord(v *float64) string {
+	if v == nil {
+		return ""
+	}
+	return strconv.FormatFloat(*v, 'f', 6, 64)
 }
 
 func loadPages(static *staticFiles) (*pages, error) {
@@ -121,7 +160,14 @@ func (p *pageData) May(act string) bool {
 	return p.Actor != nil && domain.RoleMay(p.Actor.User.Role, domain.Action(act))
 }
 
-// render writes a page; the layout wraps its "content" block.
+// titled is the data of a page about one record, which names it in the
+// page's <title> (a case's number and unit name); tr translates a key.
+type titled interface {
+	PageTitle(tr func(key string, args ...any) string) string
+}
+
+// render writes a page; the layout wraps its "content" block. Its title
+// is the catalog's text for title, or the record's own (titled).
 func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, page string, title string, data any, flash string) {
 	t, ok := s.pages.sets[page]
 	if !ok {
@@ -132,6 +178,9 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, page
 	pd := &pageData{Lang: langOf(r), Actor: actorOf(r), Title: title, Flash: flash, Path: r.URL.Path, Data: data, static: s.static}
 	if pd.Title != "" {
 		pd.Title = pd.T(title)
+	}
+	if t, ok := data.(titled); ok {
+		pd.Title = t.PageTitle(pd.T)
 	}
 	var buf bytes.Buffer
 	if err := t.Execute(&buf, pd); err != nil {
@@ -154,12 +203,16 @@ func (s *Server) renderError(w http.ResponseWriter, r *http.Request, err error) 
 		http.Redirect(w, r, "/login?next="+r.URL.Path, http.StatusSeeOther)
 		return
 	}
+	// A refusal names its real reason (the role, or the state); a record
+	// not found says no more than that.
 	msg := domain.ErrorMessage(err)
 	switch code {
 	case domain.ENOTFOUND:
 		msg = translate(langOf(r), "err.notfound")
 	case domain.EFORBIDDEN:
-		msg = translate(langOf(r), "err.forbidden")
+		if msg == "" {
+			msg = translate(langOf(r), "err.forbidden")
+		}
 	}
 	s.render(w, r, statusOf(code), "error.html", "common.error", msg, "")
 }

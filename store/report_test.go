@@ -118,11 +118,13 @@ func TestWeeklyReportRows_RoundTripAndConstraints(t *testing.T) {
 			Clears: map[string]bool{"water": true}, ClearDates: map[string]domain.Date{}}}}
 		v := domain.ReportValidation{Errors: []domain.ReportFinding{}, Warnings: []domain.ReportFinding{{Warning: domain.Warning{Code: "w", Message: "提示"}, CaseID: 7}}}
 		if err := rs.db.Write(ctx, rs.admin, func(tx *store.Tx) error {
-			return tx.UpdateReportSubmission(&sub, 7, row, problems, v)
+			return tx.UpdateReportSubmission(&sub, 7, row, store.EncodeProblems(problems), v)
 		}); !errors.Is(err, store.ErrStale) {
 			t.Fatalf("stale submission: %v", err)
 		}
-		rs.write(t, func(tx *store.Tx) error { return tx.UpdateReportSubmission(&sub, 1, row, problems, v) })
+		rs.write(t, func(tx *store.Tx) error {
+			return tx.UpdateReportSubmission(&sub, 1, row, store.EncodeProblems(problems), v)
+		})
 		got, _ = r.Report(draft.ID)
 		if got.Status != domain.ReportSubmitted || !got.FirstSubmittedAt.Equal(at) || got.OnTime == nil || !*got.OnTime ||
 			got.SubmittedFor != "wx_head" || got.Version != 2 {

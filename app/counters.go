@@ -17,15 +17,19 @@ import (
 // dashboard and the weekly snapshot read them (summary.go, dashboard.go,
 // reports.go); VerifyCounters and RebuildCounters hold them to a recount.
 
-// applyCounters adds each change to its place's counters, refusing a sum
-// that would not fit (domain.Counters.Add) before anything is written.
+// applyCounters adds each change to its place's counters and its town's,
+// refusing a sum that would not fit (domain.Counters.Add) before anything
+// is written.
 func applyCounters(tx *store.Tx, ds []domain.CounterDelta) error {
 	for _, d := range ds {
-		cur, err := tx.CountersAt(d.Key)
+		place, town, err := tx.CountersAt(d.Key)
 		if err != nil {
 			return err
 		}
-		if _, err := cur.Add(d.Delta); err != nil {
+		if _, err := place.Add(d.Delta); err != nil {
+			return err
+		}
+		if _, err := town.Add(d.Delta); err != nil {
 			return err
 		}
 		if err := tx.AddCounters(d.Key, d.Delta); err != nil {
@@ -152,6 +156,14 @@ func verifyCounters(r store.Reader) (*CounterCheck, error) {
 		})
 		res.Places += len(keys)
 		d := domain.FirstCounterDiff(keys, stored, recount)
+		whole := false
+		if !d.Differed {
+			// Each town as a whole: its own row against its places recounted.
+			if d, err = townDiff(r, id, recount); err != nil {
+				return nil, err
+			}
+			whole = true
+		}
 		if !d.Differed {
 			continue
 		}
@@ -163,10 +175,44 @@ func verifyCounters(r store.Reader) (*CounterCheck, error) {
 		if o, err := r.Org(d.Key.PlaceID()); err == nil {
 			m.UnitName = o.Name
 		}
+		if whole {
+			m.UnitName += "（全镇合计）"
+		}
 		res.Diff = m
 		return res, nil
 	}
 	return res, nil
+}
+
+// townDiff compares each town's own counter row with the sum of its
+// places recounted.
+func townDiff(r store.Reader, campaignID int64, recount map[domain.CounterKey]domain.Counters) (domain.CounterDiff, error) {
+	want := map[domain.CounterKey]domain.Counters{}
+	for k, c := range recount {
+		t := domain.CounterKey{CampaignID: k.CampaignID, OrgID: k.OrgID}
+		sum, err := want[t].Add(c)
+		if err != nil {
+			return domain.CounterDiff{}, err
+		}
+		want[t] = sum
+	}
+	rows, err := r.Counters(campaignID, store.CounterFilter{All: true, Group: store.ByTown})
+	if err != nil {
+		return domain.CounterDiff{}, err
+	}
+	stored := make(map[domain.CounterKey]domain.Counters, len(rows))
+	keys := make([]domain.CounterKey, 0, len(rows)+len(want))
+	for _, row := range rows {
+		stored[row.Key] = row.Counters
+		keys = append(keys, row.Key)
+	}
+	for k := range want {
+		if _, ok := stored[k]; !ok {
+			keys = append(keys, k)
+		}
+	}
+	sort.Slice(keys, func(i, j int) bool { return keys[i].OrgID < keys[j].OrgID })
+	return domain.FirstCounterDiff(keys, stored, want), nil
 }
 
 // CounterRebuild is what RebuildCounters did, as its audit event records it.

@@ -432,5 +432,21 @@ func TestCounters_VerifyNamesThePlaceAndRebuildRepairs(t *testing.T) {
 		if chk, err := f.app.VerifyCounters(ctx); err != nil || chk.Diff != nil {
 			t.Fatalf("verify after rebuild %+v %v", chk, err)
 		}
+		// A town's own row (what roll-ups above the towns read) is held to
+		// the sum of its places too.
+		if _, err := f.raw.Exec(`UPDATE summary_counters_town SET status_registered = 7 WHERE org_id = $1`, f.orgs["五星街道"].ID); err != nil {
+			t.Fatal(err)
+		}
+		chk, err = f.app.VerifyCounters(ctx)
+		if err != nil || chk.Diff == nil || chk.Diff.UnitName != "五星街道（全镇合计）" || chk.Diff.Column != "status_registered" ||
+			chk.Diff.Stored != 7 || chk.Diff.Recount != 2 {
+			t.Fatalf("verify after tampering with the town row %+v %v", chk.Diff, err)
+		}
+		if _, err := f.app.RebuildCounters(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if chk, err := f.app.VerifyCounters(ctx); err != nil || chk.Diff != nil {
+			t.Fatalf("verify after the second rebuild %+v %v", chk, err)
+		}
 	})
 }

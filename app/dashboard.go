@@ -62,7 +62,7 @@ func (s *App) Dashboard(ctx context.Context, a *domain.Actor, orgID, campaignID 
 // in a status outside the life cycle has no column of its own, so the
 // sums disagree with 问题总数; the figures are then counted from the cases.
 func dashboardCounts(r store.Reader, out *Dashboard, campaignID int64, org *domain.OrgUnit) error {
-	rows, err := placeCounters(r, campaignID, org)
+	rows, err := placeCounters(r, campaignID, org, store.InTotal)
 	if err != nil {
 		return err
 	}

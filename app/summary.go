@@ -98,14 +98,26 @@ func summarize(r store.Reader, camp *domain.Campaign, org *domain.OrgUnit, break
 			index[reg.ID] = i
 		}
 	}
-	rows, err := placeCounters(r, camp.ID, org)
+	// What the rows must tell apart: nothing without a breakdown; a town's
+	// (or a village's) own places; above the towns, the towns.
+	group := store.InTotal
+	if breakdown {
+		group = store.ByTown
+		if tier := org.Kind.Tier(); tier == domain.TierTown || tier == domain.TierVillage || tier == domain.TierGrid {
+			group = store.ByPlace
+		}
+	}
+	rows, err := placeCounters(r, camp.ID, org, group)
 	if err != nil {
 		return domain.Summary{}, err
 	}
 	acc := make([]domain.Counters, len(regions))
 	atUnit := false // records placed at the unit itself, in a breakdown
 	for _, row := range rows {
-		id := domain.RegionOf(org, breakdown, row.Path)
+		id := org.ID
+		if group != store.InTotal {
+			id = domain.RegionOf(org, breakdown, row.Path)
+		}
 		i, ok := index[id]
 		if !ok {
 			continue
@@ -128,11 +140,12 @@ func summarize(r store.Reader, camp *domain.Campaign, org *domain.OrgUnit, break
 }
 
 // placeCounters reads the counter rows of the places in org's subtree, by
-// equality on their town or village: the root's are all rows, a village's
-// (or a grid's, where no record is placed) its village_id, a town's its
-// org_id, any other unit's the org_id of the towns under it.
-func placeCounters(r store.Reader, campaignID int64, org *domain.OrgUnit) ([]store.CounterRow, error) {
-	f := store.CounterFilter{}
+// equality on their town or village — the root's are all rows, a
+// village's (or a grid's, where no record is placed) its village_id, a
+// town's its org_id, any other unit's the org_id of the towns under it —
+// added up as group says.
+func placeCounters(r store.Reader, campaignID int64, org *domain.OrgUnit, group store.CounterGroup) ([]store.CounterRow, error) {
+	f := store.CounterFilter{Group: group}
 	switch tier := org.Kind.Tier(); {
 	case org.ParentID == nil:
 		f.All = true

@@ -11,16 +11,18 @@ import (
 )
 
 // The maintained 附件2 counters (migration 0007, domain/counters.go): one row
-// per (campaign, town, village — 0 for none) with a column per
-// domain.CounterNames figure and a revision that grows with every change
-// to the row. What a change adds is the domain's; the app applies it in the
-// transaction of the change (app/counters.go).
+// per place (campaign, town, village — 0 for none) with a column per
+// domain.CounterNames figure, and the same figures of each town as a whole
+// in summary_counters_town, changed together; each row's revision grows
+// with every change to it. What a change adds is the domain's; the app
+// applies it in the transaction of the change (app/counters.go).
 
 // counterCols is the figure columns in domain.CounterColumn order.
 var counterCols = strings.Join(domain.CounterNames[:], ", ")
 
-// CounterRow is one place's counters, with the path of the place (its
-// village, else its town) for mapping it to a breakdown row.
+// CounterRow is one place's counters (or a town's, or a total: see
+// CounterGroup), with the path of the place for mapping it to a breakdown
+// row.
 type CounterRow struct {
 	Key      domain.CounterKey
 	Counters domain.Counters
@@ -32,15 +34,32 @@ type CounterRow struct {
 // scoped query does (brief: scope by equality): All, or a village
 // (village_id = VillageID), or a town (org_id = OrgID), or the towns above
 // them (org_id IN OrgIDs; empty selects nothing). The zero value selects
-// nothing.
+// nothing. Group says how the rows come back.
 type CounterFilter struct {
 	All       bool
 	VillageID int64
 	OrgID     int64
 	OrgIDs    []int64
+	Group     CounterGroup
 }
 
+// CounterGroup is how Counters adds up the places it selects.
+type CounterGroup int
+
+const (
+	// ByPlace: one row per place, Path the place's (village, else town).
+	ByPlace CounterGroup = iota
+	// ByTown: one row per town, the town as a whole (Key.VillageID 0),
+	// Path the town's: what a breakdown above the towns reads.
+	ByTown
+	// InTotal: one row, every place added up (Key.OrgID and Path zero).
+	InTotal
+)
+
 // Counters lists a campaign's counter rows in f, by town and village.
+// Above the place it reads the towns' own rows, one a town. A sum that
+// does not fit in 64 bits is an error of the database (SQLite's "integer
+// overflow", PostgreSQL's "bigint out of range"), never wrapped.
 func (r Reader) Counters(campaignID int64, f CounterFilter) ([]CounterRow, error) {
 	args := []any{campaignID}
 	where := `sc.campaign_id = $1`
@@ -62,10 +81,23 @@ func (r Reader) Counters(campaignID int64, f CounterFilter) ([]CounterRow, error
 	default:
 		return nil, nil
 	}
-	rows, err := r.q.QueryContext(r.ctx, `SELECT sc.campaign_id, sc.org_id, sc.village_id, `+prefixed("sc.", domain.CounterNames[:])+
-		`, sc.revision, COALESCE(p.path, '') FROM summary_counters sc
+	var q string
+	switch {
+	case f.Group == ByPlace:
+		q = `SELECT sc.campaign_id, sc.org_id, sc.village_id, ` + prefixed("sc.", domain.CounterNames[:]) + `, sc.revision, COALESCE(p.path, '')
+		FROM summary_counters sc
 		LEFT JOIN org_units p ON p.id = CASE WHEN sc.village_id <> 0 THEN sc.village_id ELSE sc.org_id END
-		WHERE `+where+` ORDER BY sc.org_id, sc.village_id`, args...)
+		WHERE ` + where + ` ORDER BY sc.org_id, sc.village_id`
+	case f.VillageID != 0: // a village's places are its one row
+		q = `SELECT 0, 0, 0, ` + summed + `, '' FROM summary_counters sc WHERE ` + where
+	case f.Group == ByTown:
+		q = `SELECT sc.campaign_id, sc.org_id, 0, ` + prefixed("sc.", domain.CounterNames[:]) + `, sc.revision, COALESCE(p.path, '')
+		FROM summary_counters_town sc LEFT JOIN org_units p ON p.id = sc.org_id
+		WHERE ` + where + ` ORDER BY sc.org_id`
+	default:
+		q = `SELECT 0, 0, 0, ` + summed + `, '' FROM summary_counters_town sc WHERE ` + where
+	}
+	rows, err := r.q.QueryContext(r.ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("counters of campaign %d: %w", campaignID, err)
 	}
@@ -81,9 +113,24 @@ func (r Reader) Counters(campaignID int64, f CounterFilter) ([]CounterRow, error
 		if err := rows.Scan(dest...); err != nil {
 			return nil, fmt.Errorf("counters of campaign %d: %w", campaignID, err)
 		}
+		c.Key.CampaignID = campaignID
 		out = append(out, c)
 	}
 	return out, rows.Err()
+}
+
+// summed is every figure and the revision of sc summed.
+var summed = sumCols(append(domain.CounterNames[:], "revision"))
+
+// sumCols sums each column of sc as a 64-bit integer: PostgreSQL's
+// SUM(bigint) is numeric, and the cast refuses what does not fit (SQLite's
+// SUM fails with "integer overflow" itself; BIGINT is INTEGER to it).
+func sumCols(cols []string) string {
+	out := make([]string, len(cols))
+	for i, n := range cols {
+		out[i] = "CAST(COALESCE(SUM(sc." + n + "), 0) AS BIGINT)"
+	}
+	return strings.Join(out, ", ")
 }
 
 func prefixed(prefix string, names []string) string {
@@ -94,31 +141,38 @@ func prefixed(prefix string, names []string) string {
 	return strings.Join(out, ", ")
 }
 
-// CountersAt reads one place's counters; a place with no row has zeros.
-func (r Reader) CountersAt(k domain.CounterKey) (domain.Counters, error) {
-	var c domain.Counters
-	dest := make([]any, len(c))
-	for i := range c {
-		dest[i] = &c[i]
+// CountersAt reads one place's counters and its town's; a place or town
+// with no row has zeros.
+func (r Reader) CountersAt(k domain.CounterKey) (place, town domain.Counters, err error) {
+	read := func(c *domain.Counters, query string, args ...any) error {
+		dest := make([]any, len(c))
+		for i := range c {
+			dest[i] = &c[i]
+		}
+		err := r.q.QueryRowContext(r.ctx, query, args...).Scan(dest...)
+		if err == sql.ErrNoRows {
+			return nil
+		} else if err != nil {
+			return fmt.Errorf("counters at %+v: %w", k, err)
+		}
+		return nil
 	}
-	err := r.q.QueryRowContext(r.ctx, `SELECT `+counterCols+` FROM summary_counters WHERE campaign_id = $1 AND org_id = $2 AND village_id = $3`,
-		k.CampaignID, k.OrgID, k.VillageID).Scan(dest...)
-	if err == sql.ErrNoRows {
-		return domain.Counters{}, nil
-	} else if err != nil {
-		return c, fmt.Errorf("counters at %+v: %w", k, err)
+	if err := read(&place, `SELECT `+counterCols+` FROM summary_counters WHERE campaign_id = $1 AND org_id = $2 AND village_id = $3`,
+		k.CampaignID, k.OrgID, k.VillageID); err != nil {
+		return place, town, err
 	}
-	return c, nil
+	err = read(&town, `SELECT `+counterCols+` FROM summary_counters_town WHERE campaign_id = $1 AND org_id = $2`, k.CampaignID, k.OrgID)
+	return place, town, err
 }
 
-// TownRevision is the sum of the revisions of a town's counter rows in a
-// campaign: it grows with every change to the town's cases or inspected
-// sites, so an unchanged revision means unchanged data.
+// TownRevision is the revision of a town's counters in a campaign: it
+// grows with every change to the town's cases or inspected sites, so an
+// unchanged revision means unchanged data.
 func (r Reader) TownRevision(campaignID, orgID int64) (int64, error) {
 	var n int64
-	err := r.q.QueryRowContext(r.ctx, `SELECT COALESCE(SUM(revision), 0) FROM summary_counters WHERE campaign_id = $1 AND org_id = $2`,
+	err := r.q.QueryRowContext(r.ctx, `SELECT revision FROM summary_counters_town WHERE campaign_id = $1 AND org_id = $2`,
 		campaignID, orgID).Scan(&n)
-	if err != nil {
+	if err != nil && err != sql.ErrNoRows {
 		return 0, fmt.Errorf("revision of town %d: %w", orgID, err)
 	}
 	return n, nil
@@ -142,67 +196,94 @@ func (r Reader) InspectedCampaigns(siteID int64) ([]int64, error) {
 	return out, rows.Err()
 }
 
-// upsertCounters adds delta to a place's row (creating it), one revision up.
-var upsertCounters = func() string {
+// upsertCounters adds a delta to a place's row and upsertTown to its
+// town's (creating them), one revision up.
+var upsertCounters, upsertTown = upsert("summary_counters", "campaign_id, org_id, village_id", 3),
+	upsert("summary_counters_town", "campaign_id, org_id", 2)
+
+func upsert(table, key string, nkey int) string {
+	keyPH := make([]string, nkey)
+	for i := range keyPH {
+		keyPH[i] = "$" + strconv.Itoa(i+1)
+	}
 	ph := make([]string, len(domain.CounterNames))
 	set := make([]string, len(domain.CounterNames))
 	for i, n := range domain.CounterNames {
-		ph[i] = "$" + strconv.Itoa(i+4)
-		set[i] = n + " = summary_counters." + n + " + excluded." + n
+		ph[i] = "$" + strconv.Itoa(i+1+nkey)
+		set[i] = n + " = " + table + "." + n + " + excluded." + n
 	}
-	return `INSERT INTO summary_counters (campaign_id, org_id, village_id, ` + counterCols + `, revision)
-		VALUES ($1, $2, $3, ` + strings.Join(ph, ", ") + `, 1)
-		ON CONFLICT (campaign_id, org_id, village_id) DO UPDATE SET ` + strings.Join(set, ", ") +
-		`, revision = summary_counters.revision + 1`
-}()
-
-type execer interface {
-	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	return `INSERT INTO ` + table + ` (` + key + `, ` + counterCols + `, revision)
+		VALUES (` + strings.Join(keyPH, ", ") + `, ` + strings.Join(ph, ", ") + `, 1)
+		ON CONFLICT (` + key + `) DO UPDATE SET ` + strings.Join(set, ", ") + `, revision = ` + table + `.revision + 1`
 }
 
-func addCounters(ctx context.Context, ex execer, k domain.CounterKey, delta domain.Counters) error {
-	args := make([]any, 0, 3+len(delta))
-	args = append(args, k.CampaignID, k.OrgID, k.VillageID)
-	for _, v := range delta {
+func counterArgs(c domain.Counters, key ...any) []any {
+	args := make([]any, 0, len(key)+len(c))
+	args = append(args, key...)
+	for _, v := range c {
 		args = append(args, v)
 	}
-	if _, err := ex.ExecContext(ctx, upsertCounters, args...); err != nil {
+	return args
+}
+
+// AddCounters adds delta to the place's counters and to its town's (two
+// upserts) and moves both revisions on, even for a zero delta. The caller
+// has checked that both sums fit (domain.Counters.Add): SQLite would turn
+// an overflowing sum into a float.
+func (tx *Tx) AddCounters(k domain.CounterKey, delta domain.Counters) error {
+	if _, err := tx.exec(upsertCounters, counterArgs(delta, k.CampaignID, k.OrgID, k.VillageID)...); err != nil {
 		return fmt.Errorf("add counters at %+v: %w", k, err)
+	}
+	if _, err := tx.exec(upsertTown, counterArgs(delta, k.CampaignID, k.OrgID)...); err != nil {
+		return fmt.Errorf("add counters of town %d: %w", k.OrgID, err)
 	}
 	return nil
 }
 
-// AddCounters adds delta to the place's counters (an upsert) and moves its
-// revision on, even for a zero delta. The caller has checked that the sums
-// fit (domain.Counters.Add): SQLite would turn an overflowing sum into a
-// float.
-func (tx *Tx) AddCounters(k domain.CounterKey, delta domain.Counters) error {
-	return addCounters(tx.ctx, tx.tx, k, delta)
-}
-
 // ReplaceCounters sets a campaign's counters to rows (a rebuild): every
-// stored row of the campaign is zeroed, then each of rows is added. The
-// revisions only grow, so a snapshot read before is seen as stale.
+// stored row of the campaign is zeroed, then each of rows is added and
+// each town's row set to the sum of its places. The revisions only grow,
+// so a snapshot read before is seen as stale.
 func (tx *Tx) ReplaceCounters(campaignID int64, rows map[domain.CounterKey]domain.Counters) error {
 	return replaceCounters(tx.ctx, tx.tx, campaignID, rows)
 }
 
-func replaceCounters(ctx context.Context, ex execer, campaignID int64, rows map[domain.CounterKey]domain.Counters) error {
+func replaceCounters(ctx context.Context, tx *sql.Tx, campaignID int64, rows map[domain.CounterKey]domain.Counters) error {
 	zero := make([]string, len(domain.CounterNames))
 	for i, n := range domain.CounterNames {
 		zero[i] = n + " = 0"
 	}
-	if _, err := ex.ExecContext(ctx, `UPDATE summary_counters SET `+strings.Join(zero, ", ")+`, revision = revision + 1
-		WHERE campaign_id = $1`, campaignID); err != nil {
-		return fmt.Errorf("clear counters of campaign %d: %w", campaignID, err)
+	for _, table := range []string{"summary_counters", "summary_counters_town"} {
+		if _, err := tx.ExecContext(ctx, `UPDATE `+table+` SET `+strings.Join(zero, ", ")+`, revision = revision + 1
+			WHERE campaign_id = $1`, campaignID); err != nil {
+			return fmt.Errorf("clear counters of campaign %d: %w", campaignID, err)
+		}
 	}
+	stmt, err := tx.PrepareContext(ctx, upsertCounters)
+	if err != nil {
+		return fmt.Errorf("replace counters of campaign %d: %w", campaignID, err)
+	}
+	defer stmt.Close()
 	for k, c := range rows {
 		if k.CampaignID != campaignID {
 			return fmt.Errorf("replace counters of campaign %d: row of campaign %d", campaignID, k.CampaignID)
 		}
-		if err := addCounters(ctx, ex, k, c); err != nil {
-			return err
+		if _, err := stmt.ExecContext(ctx, counterArgs(c, k.CampaignID, k.OrgID, k.VillageID)...); err != nil {
+			return fmt.Errorf("replace counters at %+v: %w", k, err)
 		}
+	}
+	// Each town as a whole: its places added up (a sum that does not fit
+	// is the database's error, never wrapped).
+	set := make([]string, len(domain.CounterNames))
+	for i, n := range domain.CounterNames {
+		set[i] = n + " = excluded." + n
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO summary_counters_town (campaign_id, org_id, `+counterCols+`, revision)
+		SELECT campaign_id, org_id, `+sumCols(domain.CounterNames[:])+`, 1 FROM summary_counters sc
+		WHERE campaign_id = $1 GROUP BY campaign_id, org_id
+		ON CONFLICT (campaign_id, org_id) DO UPDATE SET `+strings.Join(set, ", ")+`, revision = summary_counters_town.revision + 1`,
+		campaignID); err != nil {
+		return fmt.Errorf("replace town counters of campaign %d: %w", campaignID, err)
 	}
 	return nil
 }

@@ -79,7 +79,7 @@ func TestCountersMigration_BuildsTheCountersOfExistingData(t *testing.T) {
 		}
 		// Back to the schema before 0007.
 		raw, _ := db.RawForTests()
-		for _, q := range []string{`DROP TABLE summary_counters`, `DELETE FROM schema_migrations WHERE name = '0007_counters.sql'`} {
+		for _, q := range []string{`DROP TABLE summary_counters`, `DROP TABLE summary_counters_town`, `DELETE FROM schema_migrations WHERE name = '0007_counters.sql'`} {
 			if _, err := raw.Exec(q); err != nil {
 				t.Fatal(err)
 			}

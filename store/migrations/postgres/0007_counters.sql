@@ -4,10 +4,8 @@
 -- the case count of each status. Every use case that changes a case or a
 -- site's first inspection changes its place's row in the same transaction
 -- (app/counters.go); `zhengzhi counters verify` proves them equal to a
--- recount. revision grows with every change to the row: a town's weekly
--- snapshot, built outside the write transaction, commits only if the sum of
--- its rows' revisions is unchanged. The rows of the data stored before are
--- built by the migration's Go step (store/counters.go buildCounters).
+-- recount. The rows of the data stored before are built by the migration's
+-- Go step (store/counters.go buildCounters).
 CREATE TABLE summary_counters (
 	campaign_id BIGINT NOT NULL REFERENCES campaigns(id),
 	org_id      BIGINT NOT NULL,
@@ -41,4 +39,43 @@ CREATE TABLE summary_counters (
 	status_voided             BIGINT NOT NULL DEFAULT 0,
 	revision                  BIGINT NOT NULL DEFAULT 0,
 	PRIMARY KEY (campaign_id, org_id, village_id)
+);
+
+-- The same figures of each town as a whole (its places added up), changed
+-- with them in the same statement pair (store.Tx.AddCounters): a roll-up
+-- above the towns reads one row per town. revision grows with every change
+-- to any of the town's places: a town's weekly snapshot, built outside the
+-- write transaction, commits only if it is unchanged.
+CREATE TABLE summary_counters_town (
+	campaign_id BIGINT NOT NULL REFERENCES campaigns(id),
+	org_id      BIGINT NOT NULL,
+	inspected_xiaozitou       BIGINT NOT NULL DEFAULT 0,
+	inspected_stopped         BIGINT NOT NULL DEFAULT 0,
+	problems                  BIGINT NOT NULL DEFAULT 0,
+	smelting                  BIGINT NOT NULL DEFAULT 0,
+	electroplating            BIGINT NOT NULL DEFAULT 0,
+	spraying                  BIGINT NOT NULL DEFAULT 0,
+	dyeing                    BIGINT NOT NULL DEFAULT 0,
+	dust                      BIGINT NOT NULL DEFAULT 0,
+	other                     BIGINT NOT NULL DEFAULT 0,
+	stopped                   BIGINT NOT NULL DEFAULT 0,
+	rectified                 BIGINT NOT NULL DEFAULT 0,
+	two_cuts_three_clears     BIGINT NOT NULL DEFAULT 0,
+	case_filed                BIGINT NOT NULL DEFAULT 0,
+	fine_fen                  BIGINT NOT NULL DEFAULT 0,
+	confiscated_fen           BIGINT NOT NULL DEFAULT 0,
+	judicial_transfers        BIGINT NOT NULL DEFAULT 0,
+	detained_persons          BIGINT NOT NULL DEFAULT 0,
+	disciplined_persons       BIGINT NOT NULL DEFAULT 0,
+	inspected                 BIGINT NOT NULL DEFAULT 0,
+	supervised                BIGINT NOT NULL DEFAULT 0,
+	status_registered         BIGINT NOT NULL DEFAULT 0,
+	status_rectifying         BIGINT NOT NULL DEFAULT 0,
+	status_closeout_requested BIGINT NOT NULL DEFAULT 0,
+	status_village_approved   BIGINT NOT NULL DEFAULT 0,
+	status_town_approved      BIGINT NOT NULL DEFAULT 0,
+	status_closed_out         BIGINT NOT NULL DEFAULT 0,
+	status_voided             BIGINT NOT NULL DEFAULT 0,
+	revision                  BIGINT NOT NULL DEFAULT 0,
+	PRIMARY KEY (campaign_id, org_id)
 );

@@ -4,10 +4,8 @@
 -- the case count of each status. Every use case that changes a case or a
 -- site's first inspection changes its place's row in the same transaction
 -- (app/counters.go); `zhengzhi counters verify` proves them equal to a
--- recount. revision grows with every change to the row: a town's weekly
--- snapshot, built outside the write transaction, commits only if the sum of
--- its rows' revisions is unchanged. The rows of the data stored before are
--- built by the migration's Go step (store/counters.go buildCounters).
+-- recount. The rows of the data stored before are built by the migration's
+-- Go step (store/counters.go buildCounters).
 CREATE TABLE summary_counters (
 	campaign_id INTEGER NOT NULL REFERENCES campaigns(id),
 	org_id      INTEGER NOT NULL,
@@ -41,4 +39,43 @@ CREATE TABLE summary_counters (
 	status_voided             INTEGER NOT NULL DEFAULT 0,
 	revision                  INTEGER NOT NULL DEFAULT 0,
 	PRIMARY KEY (campaign_id, org_id, village_id)
+) WITHOUT ROWID;
+
+-- The same figures of each town as a whole (its places added up), changed
+-- with them in the same statement pair (store.Tx.AddCounters): a roll-up
+-- above the towns reads one row per town. revision grows with every change
+-- to any of the town's places: a town's weekly snapshot, built outside the
+-- write transaction, commits only if it is unchanged.
+CREATE TABLE summary_counters_town (
+	campaign_id INTEGER NOT NULL REFERENCES campaigns(id),
+	org_id      INTEGER NOT NULL,
+	inspected_xiaozitou       INTEGER NOT NULL DEFAULT 0,
+	inspected_stopped         INTEGER NOT NULL DEFAULT 0,
+	problems                  INTEGER NOT NULL DEFAULT 0,
+	smelting                  INTEGER NOT NULL DEFAULT 0,
+	electroplating            INTEGER NOT NULL DEFAULT 0,
+	spraying                  INTEGER NOT NULL DEFAULT 0,
+	dyeing                    INTEGER NOT NULL DEFAULT 0,
+	dust                      INTEGER NOT NULL DEFAULT 0,
+	other                     INTEGER NOT NULL DEFAULT 0,
+	stopped                   INTEGER NOT NULL DEFAULT 0,
+	rectified                 INTEGER NOT NULL DEFAULT 0,
+	two_cuts_three_clears     INTEGER NOT NULL DEFAULT 0,
+	case_filed                INTEGER NOT NULL DEFAULT 0,
+	fine_fen                  INTEGER NOT NULL DEFAULT 0,
+	confiscated_fen           INTEGER NOT NULL DEFAULT 0,
+	judicial_transfers        INTEGER NOT NULL DEFAULT 0,
+	detained_persons          INTEGER NOT NULL DEFAULT 0,
+	disciplined_persons       INTEGER NOT NULL DEFAULT 0,
+	inspected                 INTEGER NOT NULL DEFAULT 0,
+	supervised                INTEGER NOT NULL DEFAULT 0,
+	status_registered         INTEGER NOT NULL DEFAULT 0,
+	status_rectifying         INTEGER NOT NULL DEFAULT 0,
+	status_closeout_requested INTEGER NOT NULL DEFAULT 0,
+	status_village_approved   INTEGER NOT NULL DEFAULT 0,
+	status_town_approved      INTEGER NOT NULL DEFAULT 0,
+	status_closed_out         INTEGER NOT NULL DEFAULT 0,
+	status_voided             INTEGER NOT NULL DEFAULT 0,
+	revision                  INTEGER NOT NULL DEFAULT 0,
+	PRIMARY KEY (campaign_id, org_id)
 ) WITHOUT ROWID;

@@ -337,8 +337,9 @@ func (s *App) MaySubmitReport(ctx context.Context, a *domain.Actor, townID int64
 //
 // The forms of a submission are read before the write transaction
 // (readSnapshot: the town's counters and its 附件1 rows through a Reader,
-// encoded for storage), so that a town of 10,000 cases does not hold the
-// single writer lock while they are read; the transaction stores them only
+// the rows put in the blob store), so that a town of 10,000 cases does not
+// hold the single writer lock while they are read and written; the
+// transaction stores them (the rows by their digest) only
 // if the town's data is unchanged since (its counters' revision,
 // store.TownRevision), else the snapshot is read again, up to
 // snapshotAttempts times, and the last time inside the transaction.
@@ -371,12 +372,13 @@ type townSnapshot struct {
 	revision           int64
 	row                domain.SummaryRow
 	problems           []*domain.Case
-	encoded            store.EncodedProblems
+	frozen             store.FrozenProblems
 }
 
-// readSnapshot reads a town's forms through r: the revision first, so that
-// any change committed while the forms are read shows as a newer revision.
-func readSnapshot(r store.Reader, camp *domain.Campaign, town *domain.OrgUnit) (*townSnapshot, error) {
+// readSnapshot reads a town's forms through r — the revision first, so
+// that any change committed while the forms are read shows as a newer
+// revision — and puts the 附件1 rows in the blob store.
+func (s *App) readSnapshot(ctx context.Context, r store.Reader, camp *domain.Campaign, town *domain.OrgUnit) (*townSnapshot, error) {
 	rev, err := r.TownRevision(camp.ID, town.ID)
 	if err != nil {
 		return nil, err
@@ -389,8 +391,11 @@ func readSnapshot(r store.Reader, camp *domain.Campaign, town *domain.OrgUnit) (
 	if err != nil {
 		return nil, err
 	}
-	return &townSnapshot{campaignID: camp.ID, townID: town.ID, revision: rev, row: sum.Rows[0], problems: problems,
-		encoded: store.EncodeProblems(domain.FrozenProblems(problems))}, nil
+	frozen, err := s.db.PutProblems(ctx, domain.FrozenProblems(problems))
+	if err != nil {
+		return nil, err
+	}
+	return &townSnapshot{campaignID: camp.ID, townID: town.ID, revision: rev, row: sum.Rows[0], problems: problems, frozen: frozen}, nil
 }
 
 // submitSnapshot reads the forms a submission of report id would freeze,
@@ -409,7 +414,7 @@ func (s *App) submitSnapshot(ctx context.Context, a *domain.Actor, id int64) *to
 	if err != nil {
 		return nil
 	}
-	snap, err := readSnapshot(r, camp, town)
+	snap, err := s.readSnapshot(ctx, r, camp, town)
 	if err != nil {
 		return nil
 	}
@@ -464,7 +469,7 @@ func (s *App) reportAction(ctx context.Context, a *domain.Actor, id int64, in Re
 				if !last {
 					return errStaleSnapshot
 				}
-				if snap, err = readSnapshot(tx.Reader, camp, town); err != nil {
+				if snap, err = s.readSnapshot(ctx, tx.Reader, camp, town); err != nil {
 					return err
 				}
 			}
@@ -472,7 +477,7 @@ func (s *App) reportAction(ctx context.Context, a *domain.Actor, id int64, in Re
 			if err := v.Blocks(); err != nil {
 				return err
 			}
-			err = tx.UpdateReportSubmission(&after, before.Version, snap.row, snap.encoded, v)
+			err = tx.UpdateReportSubmission(&after, before.Version, snap.row, snap.frozen, v)
 		} else {
 			err = tx.UpdateReportReview(&after, before.Version)
 		}

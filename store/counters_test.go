@@ -79,7 +79,8 @@ func TestCountersMigration_BuildsTheCountersOfExistingData(t *testing.T) {
 		}
 		// Back to the schema before 0007.
 		raw, _ := db.RawForTests()
-		for _, q := range []string{`DROP TABLE summary_counters`, `DROP TABLE summary_counters_town`, `DELETE FROM schema_migrations WHERE name = '0007_counters.sql'`} {
+		for _, q := range []string{`DROP TABLE summary_counters`, `DROP TABLE summary_counters_town`,
+			`ALTER TABLE weekly_reports DROP COLUMN problems_blob`, `DELETE FROM schema_migrations WHERE name = '0007_counters.sql'`} {
 			if _, err := raw.Exec(q); err != nil {
 				t.Fatal(err)
 			}

@@ -103,6 +103,7 @@ type bulk struct {
 	rows  []any
 	n     int
 	stmt  *sql.Stmt
+	after []*bulk // tables whose rows these refer to, flushed first
 }
 
 func (e *benchEnv) bulk(b *testing.B, tx *sql.Tx, table string, cols ...string) *bulk {
@@ -124,6 +125,9 @@ func (k *bulk) add(b *testing.B, vals ...any) {
 func (k *bulk) flush(b *testing.B) {
 	if k.n == 0 {
 		return
+	}
+	for _, d := range k.after {
+		d.flush(b)
 	}
 	if k.n == k.per && k.stmt != nil {
 		if _, err := k.stmt.Exec(k.rows...); err != nil {
@@ -181,7 +185,7 @@ type placeGen struct {
 }
 
 func (e *benchEnv) newGen(b *testing.B, tx *sql.Tx) *placeGen {
-	return &placeGen{e: e, rng: rand.New(rand.NewPCG(2020, 6)), siteID: 10_000_000, inspID: 10_000_000, caseID: 10_000_000,
+	g := &placeGen{e: e, rng: rand.New(rand.NewPCG(2020, 6)), siteID: 10_000_000, inspID: 10_000_000, caseID: 10_000_000,
 		created: "2020-10-10T08:00:00.000000Z",
 		sites: e.bulk(b, tx, "sites", "id", "org_id", "village_id", "name", "target_type", "address", "state", "name_norm",
 			"address_norm", "created_at", "updated_at"),
@@ -190,6 +194,9 @@ func (e *benchEnv) newGen(b *testing.B, tx *sql.Tx) *placeGen {
 			"address", "description", "source", "case_filed", "fine_fen", "confiscated_fen", "judicial_transfer", "judicial_persons",
 			"detained_persons", "disciplined_persons", "onsite_status", "supervised", "status", "clears_done", "created_at", "updated_at"),
 	}
+	g.insps.after = []*bulk{g.sites}
+	g.cases.after = []*bulk{g.sites}
+	return g
 }
 
 // site adds a site at (town, village) with one or two inspections.
@@ -363,6 +370,47 @@ func (e *benchEnv) groupBy(b *testing.B, townID int64) {
 	}
 }
 
+// explain logs the plans of the counter queries the roll-ups run (their
+// shapes as store/counters.go writes them) and of the baseline.
+func (e *benchEnv) explain(b *testing.B) {
+	prefix := "EXPLAIN QUERY PLAN "
+	if e.dialect == store.Postgres {
+		prefix = "EXPLAIN ANALYZE "
+	}
+	for _, q := range []struct {
+		what, sql string
+		args      []any
+	}{
+		{"whole tree by towns", `SELECT sc.org_id, sc.problems, sc.fine_fen, p.path FROM summary_counters_town sc
+			LEFT JOIN org_units p ON p.id = sc.org_id WHERE sc.campaign_id = $1 ORDER BY sc.org_id`, []any{e.camp.ID}},
+		{"a town by its villages", `SELECT sc.org_id, sc.village_id, sc.problems, p.path FROM summary_counters sc
+			LEFT JOIN org_units p ON p.id = CASE WHEN sc.village_id <> 0 THEN sc.village_id ELSE sc.org_id END
+			WHERE sc.campaign_id = $1 AND sc.org_id = $2 ORDER BY sc.org_id, sc.village_id`, []any{e.camp.ID, e.bigTown.ID}},
+		{"a town's revision", `SELECT revision FROM summary_counters_town WHERE campaign_id = $1 AND org_id = $2`, []any{e.camp.ID, e.bigTown.ID}},
+		{"baseline", `SELECT org_id, category, COUNT(*) FROM cases WHERE campaign_id = $1 GROUP BY org_id, category`, []any{e.camp.ID}},
+	} {
+		rows, err := e.raw.Query(prefix+q.sql, q.args...)
+		if err != nil {
+			b.Fatal(err)
+		}
+		cols, _ := rows.Columns()
+		var plan []string
+		for rows.Next() {
+			vals := make([]any, len(cols))
+			ptrs := make([]any, len(cols))
+			for i := range vals {
+				ptrs[i] = &vals[i]
+			}
+			if err := rows.Scan(ptrs...); err != nil {
+				b.Fatal(err)
+			}
+			plan = append(plan, fmt.Sprint(vals[len(vals)-1]))
+		}
+		rows.Close()
+		b.Logf("%s plan of %s:\n  %s", e.dialect, q.what, strings.Join(plan, "\n  "))
+	}
+}
+
 func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
 
 // compare runs counters and baseline alternately, b.N times each, and
@@ -416,6 +464,9 @@ func BenchmarkRollup(b *testing.B) {
 					}
 				}, func() { e.groupBy(b, 0) })
 			})
+			if os.Getenv("ZHENGZHI_BENCH_EXPLAIN") != "" {
+				e.explain(b)
+			}
 			b.Run("rebuild", func(b *testing.B) {
 				for b.Loop() {
 				}

@@ -9,3 +9,11 @@ echo "# $(date -u +%Y-%m-%dT%H:%MZ) $(go version) $(nproc) cores"
 go test ./domain -run '^$' -bench 'Summarize' -benchtime 20x -benchmem
 go test ./forms -run '^$' -bench 'WriteProblems' -benchtime 5x -benchmem
 go test ./store -run '^$' -bench 'CreateCase|CasesFirstPage' -benchtime 200x -benchmem
+# Maintained 附件2 counters (app/counters_bench_test.go): the roll-up of the
+# whole tree and of a town of 25,000 cases from the counters against one bare
+# GROUP BY org_id, category over the cases in the same run, the dashboard,
+# and the weekly submit's writer-lock time for a town of 10,000 cases.
+# ZHENGZHI_BENCH_CASES sets the generated cases (the province: 1000000).
+ZHENGZHI_BENCH_CASES=${ZHENGZHI_BENCH_CASES:-100000} \
+  go test ./app -run '^$' -bench 'Rollup' -benchtime 20x -timeout 60m
+go test ./app -run '^$' -bench 'SubmitWriterLock' -benchtime 10x -timeout 30m

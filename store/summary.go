@@ -22,12 +22,19 @@ type InspectedSitePlace struct {
 }
 
 // InspectedSites lists the distinct sites with an inspection in the
-// campaign whose place lies under path.
+// campaign whose place lies under path ("": every site, without its path,
+// as a recount reads them: the distinct sites straight from the
+// inspections' (campaign_id, site_id) index).
 func (r Reader) InspectedSites(campaignID int64, path string) ([]InspectedSitePlace, error) {
-	rows, err := r.q.QueryContext(r.ctx, `SELECT DISTINCT s.id, s.target_type, p.path, s.org_id, s.village_id FROM inspections i
+	q, args := `SELECT DISTINCT s.id, s.target_type, p.path, s.org_id, s.village_id FROM inspections i
 		JOIN sites s ON s.id = i.site_id
 		JOIN org_units p ON p.id = COALESCE(s.village_id, s.org_id)
-		WHERE i.campaign_id = $1 AND p.path LIKE $2`, campaignID, path+"%")
+		WHERE i.campaign_id = $1 AND p.path LIKE $2`, []any{campaignID, path + "%"}
+	if path == "" {
+		q, args = `SELECT s.id, s.target_type, '', s.org_id, s.village_id
+			FROM (SELECT DISTINCT site_id FROM inspections WHERE campaign_id = $1) i JOIN sites s ON s.id = i.site_id`, []any{campaignID}
+	}
+	rows, err := r.q.QueryContext(r.ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("inspected sites: %w", err)
 	}
@@ -51,16 +58,22 @@ type SummaryCase struct {
 	Path string
 }
 
-// SummaryCases streams the campaign's cases placed under path, except
-// those in status exclude ("": none), with the fields 附件2 counts. The caller ranges
-// over the result once; rows are read as they are consumed.
+// SummaryCases streams the campaign's cases placed under path ("": every
+// case, without its path, as a recount reads them), except those in
+// status exclude ("": none), with the fields 附件2 counts. The caller
+// ranges over the result once; rows are read as they are consumed.
 func (r Reader) SummaryCases(campaignID int64, path string, exclude domain.CaseStatus) iter.Seq2[*SummaryCase, error] {
 	return func(yield func(*SummaryCase, error) bool) {
-		rows, err := r.q.QueryContext(r.ctx, `SELECT c.status, c.category, c.onsite_status, c.clears_done, c.case_filed, c.fine_fen,
-			c.confiscated_fen, c.judicial_transfer, c.detained_persons, c.disciplined_persons, p.path,
-			c.campaign_id, c.org_id, c.village_id, c.supervised
+		const cols = `c.status, c.category, c.onsite_status, c.clears_done, c.case_filed, c.fine_fen,
+			c.confiscated_fen, c.judicial_transfer, c.detained_persons, c.disciplined_persons`
+		q, args := `SELECT `+cols+`, p.path, c.campaign_id, c.org_id, c.village_id, c.supervised
 			FROM cases c JOIN org_units p ON p.id = COALESCE(c.village_id, c.org_id)
-			WHERE c.campaign_id = $1 AND p.path LIKE $2 AND c.status <> $3`, campaignID, path+"%", exclude)
+			WHERE c.campaign_id = $1 AND p.path LIKE $2 AND c.status <> $3`, []any{campaignID, path + "%", exclude}
+		if path == "" {
+			q, args = `SELECT `+cols+`, '', c.campaign_id, c.org_id, c.village_id, c.supervised
+				FROM cases c WHERE c.campaign_id = $1 AND c.status <> $2`, []any{campaignID, exclude}
+		}
+		rows, err := r.q.QueryContext(r.ctx, q, args...)
 		if err != nil {
 			yield(nil, fmt.Errorf("summary cases: %w", err))
 			return

@@ -157,6 +157,9 @@ func (s *App) createCase(tx *store.Tx, a *domain.Actor, in CaseInput, camp *doma
 		}
 		return nil, err
 	}
+	if err := countCase(tx, nil, c); err != nil {
+		return nil, err
+	}
 	if err := tx.Audit("create", "case", c.ID, nil, c.Stored()); err != nil {
 		return nil, err
 	}
@@ -231,15 +234,23 @@ func refuseSecondCase(tx *store.Tx, campaignID, siteID int64) error {
 
 // ensureProblemInspection records an inspection (outcome problem) of the
 // case's site in its campaign when the site has none there yet: a problem is
-// always found at an inspected site (附件2 排查总数 ≥ 问题总数).
+// always found at an inspected site (附件2 排查总数 ≥ 问题总数). The site
+// then counts among the campaign's inspected ones.
 func ensureProblemInspection(tx *store.Tx, c *domain.Case, lat, lng *float64) error {
 	n, err := tx.SiteInspectionCount(c.CampaignID, c.SiteID)
 	if err != nil || n > 0 {
 		return err
 	}
+	site, _, err := tx.Site(c.SiteID)
+	if err != nil {
+		return found(err, "场所")
+	}
 	x := &domain.Inspection{CampaignID: c.CampaignID, SiteID: c.SiteID, InspectedAt: tx.Now(),
 		Inspectors: tx.Actor().User.DisplayName, Lat: lat, Lng: lng, Outcome: domain.OutcomeProblem, Note: "登记问题时记录"}
 	if err := tx.InsertInspection(x); err != nil {
+		return err
+	}
+	if err := countFirstInspection(tx, c.CampaignID, site); err != nil {
 		return err
 	}
 	return tx.Audit("create", "inspection", x.ID, nil, x)
@@ -412,6 +423,9 @@ func (s *App) UpdateCase(ctx context.Context, a *domain.Actor, id int64, p CaseP
 			if errors.Is(err, store.ErrStale) {
 				return domain.Stale("问题", before.Version)
 			}
+			return err
+		}
+		if err := countCase(tx, before, after); err != nil {
 			return err
 		}
 		out = after

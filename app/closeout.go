@@ -107,6 +107,9 @@ func (s *App) ApplyCaseAction(ctx context.Context, a *domain.Actor, caseID int64
 			}
 			return err
 		}
+		if err := countCase(tx, before, after); err != nil {
+			return err
+		}
 		if so, ok := domain.NewSignOff(a, del, after, in.Action, in.Reason, before.Status, to, now, shas); ok {
 			if err := tx.InsertSignOff(&so); err != nil {
 				return err
@@ -161,6 +164,9 @@ func (s *App) transfer(tx *store.Tx, a *domain.Actor, before, after *domain.Case
 		if errors.Is(err, store.ErrStale) {
 			return domain.Stale("场所", site.Version)
 		}
+		return err
+	}
+	if err := countSite(tx, site, &moved); err != nil {
 		return err
 	}
 	return tx.Audit("transfer", "site", site.ID, *site, moved)

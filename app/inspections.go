@@ -59,8 +59,17 @@ func (s *App) CreateInspection(ctx context.Context, a *domain.Actor, in Inspecti
 			x, err = tx.Inspection(id)
 			return found(err, "排查记录")
 		}
+		n, err := tx.SiteInspectionCount(camp.ID, site.ID)
+		if err != nil {
+			return err
+		}
 		if err := tx.InsertInspection(x); err != nil {
 			return err
+		}
+		if n == 0 { // the site's first inspection in the campaign: it counts among the inspected
+			if err := countFirstInspection(tx, camp.ID, site); err != nil {
+				return err
+			}
 		}
 		if err := tx.Audit("create", "inspection", x.ID, nil, x); err != nil {
 			return err

@@ -328,8 +328,97 @@ func (s *App) MaySubmitReport(ctx context.Context, a *domain.Actor, townID int64
 // kept through returns and resubmissions. Accept (district office) takes a
 // submitted report; return (district office, reason required) takes a
 // submitted or accepted one back to the town.
+//
+// The forms of a submission are read before the write transaction
+// (readSnapshot: the town's counters and its 附件1 rows through a Reader,
+// the rows put in the blob store), so that a town of 10,000 cases does not
+// hold the single writer lock while they are read and written; the
+// transaction stores them (the rows by their digest) only
+// if the town's data is unchanged since (its counters' revision,
+// store.TownRevision), else the snapshot is read again, up to
+// snapshotAttempts times, and the last time inside the transaction.
 func (s *App) ReportAction(ctx context.Context, a *domain.Actor, id int64, in ReportActionInput) (*domain.WeeklyReport, error) {
 	in.Action, in.Reason = domain.ReportAction(strings.TrimSpace(string(in.Action))), strings.TrimSpace(in.Reason)
+	var snap *townSnapshot
+	if in.Action == domain.ReportSubmit {
+		snap = s.submitSnapshot(ctx, a, id)
+	}
+	for attempt := 1; ; attempt++ {
+		out, err := s.reportAction(ctx, a, id, in, snap, attempt >= snapshotAttempts)
+		if !errors.Is(err, errStaleSnapshot) {
+			return out, err
+		}
+		snap = s.submitSnapshot(ctx, a, id)
+	}
+}
+
+// snapshotAttempts bounds how often a submission's forms are read outside
+// the writer lock before they are read inside it.
+const snapshotAttempts = 3
+
+// errStaleSnapshot: the town's data changed since its snapshot was read.
+var errStaleSnapshot = errors.New("weekly snapshot stale")
+
+// townSnapshot is what a submission freezes — the town's 附件2 row and
+// 附件1 rows, encoded for storage — as of revision of the town's counters.
+type townSnapshot struct {
+	campaignID, townID int64
+	revision           int64
+	row                domain.SummaryRow
+	problems           []*domain.Case
+	frozen             store.FrozenProblems
+}
+
+// readSnapshot reads a town's forms through r — the revision first, so
+// that any change committed while the forms are read shows as a newer
+// revision — and puts the 附件1 rows in the blob store.
+func (s *App) readSnapshot(ctx context.Context, r store.Reader, camp *domain.Campaign, town *domain.OrgUnit) (*townSnapshot, error) {
+	rev, err := r.TownRevision(camp.ID, town.ID)
+	if err != nil {
+		return nil, err
+	}
+	sum, err := summarize(r, camp, town, false)
+	if err != nil {
+		return nil, err
+	}
+	problems, err := townProblems(r, camp.ID, town)
+	if err != nil {
+		return nil, err
+	}
+	frozen, err := s.db.PutProblems(ctx, domain.FrozenProblems(problems))
+	if err != nil {
+		return nil, err
+	}
+	return &townSnapshot{campaignID: camp.ID, townID: town.ID, revision: rev, row: sum.Rows[0], problems: problems, frozen: frozen}, nil
+}
+
+// submitSnapshot reads the forms a submission of report id would freeze,
+// outside any transaction, when the actor may submit it; nil otherwise
+// (the transaction then gives the answer, or reads the forms itself).
+func (s *App) submitSnapshot(ctx context.Context, a *domain.Actor, id int64) *townSnapshot {
+	r := s.db.Reader(ctx)
+	x, town, err := loadReport(r, a, id)
+	if err != nil {
+		return nil
+	}
+	if _, err := submitter(r, a, town, s.clock.Now(), "周报"); err != nil {
+		return nil
+	}
+	camp, err := r.Campaign(x.CampaignID)
+	if err != nil {
+		return nil
+	}
+	snap, err := s.readSnapshot(ctx, r, camp, town)
+	if err != nil {
+		return nil
+	}
+	return snap
+}
+
+// reportAction is one attempt of ReportAction; a submission's snapshot
+// that is missing or stale is errStaleSnapshot, unless last, when the
+// forms are read inside the transaction.
+func (s *App) reportAction(ctx context.Context, a *domain.Actor, id int64, in ReportActionInput, snap *townSnapshot, last bool) (*domain.WeeklyReport, error) {
 	var out *domain.WeeklyReport
 	err := s.db.Write(ctx, a, func(tx *store.Tx) error {
 		now := tx.Now()
@@ -362,14 +451,27 @@ func (s *App) ReportAction(ctx context.Context, a *domain.Actor, id int64, in Re
 			if err != nil {
 				return found(err, "专项行动")
 			}
-			sum, problems, v, err := s.liveForms(tx.Reader, camp, town, now)
-			if err != nil {
-				return err
+			current := snap != nil && snap.campaignID == camp.ID && snap.townID == town.ID
+			if current {
+				rev, err := tx.TownRevision(camp.ID, town.ID)
+				if err != nil {
+					return err
+				}
+				current = rev == snap.revision
 			}
+			if !current {
+				if !last {
+					return errStaleSnapshot
+				}
+				if snap, err = s.readSnapshot(ctx, tx.Reader, camp, town); err != nil {
+					return err
+				}
+			}
+			v := domain.ValidateReport(snap.row, snap.problems, camp, now, s.zone)
 			if err := v.Blocks(); err != nil {
 				return err
 			}
-			err = tx.UpdateReportSubmission(&after, before.Version, sum.Rows[0], domain.FrozenProblems(problems), v)
+			err = tx.UpdateReportSubmission(&after, before.Version, snap.row, snap.frozen, v)
 		} else {
 			err = tx.UpdateReportReview(&after, before.Version)
 		}

@@ -180,6 +180,9 @@ func (s *App) UpdateSite(ctx context.Context, a *domain.Actor, id int64, p SiteP
 		} else if err != nil {
 			return err
 		}
+		if err := countSite(tx, before, &after); err != nil {
+			return err
+		}
 		if err := tx.Audit("update", "site", id, before, &after); err != nil {
 			return err
 		}

@@ -9,9 +9,9 @@ import (
 )
 
 // 附件2 (违法违规“小字头”及“停产停业”企业排查整治问题汇总表) and 附件1 from the
-// live records. summarize is the one way 附件2 is computed from them: the
-// live report, the JSON API, the XLSX export and the weekly snapshot all
-// call it, and it hands the counting itself to domain.Summarize.
+// live records. summarize is the one way 附件2 is computed: the live report,
+// the JSON API, the XLSX export and the weekly snapshot all call it, and it
+// reads the maintained counters, domain.Summarize's figures of each place.
 
 // SummaryQuery chooses a 附件2 table: the unit (0 = the actor's scope root),
 // one row for it or one row per direct child (Breakdown), and the campaign
@@ -28,10 +28,6 @@ type SummaryResult struct {
 	Campaign *domain.Campaign
 	Org      *domain.OrgUnit
 }
-
-// summaryBatch bounds how many cases are held in memory at once: a
-// province's million cases are summarised batch by batch.
-const summaryBatch = 20000
 
 // Summary computes 附件2 for a unit in the actor's scope. A unit outside the
 // scope is not found. With Breakdown the rows are the unit's direct children
@@ -75,9 +71,13 @@ func (s *App) summaryTarget(ctx context.Context, r store.Reader, a *domain.Actor
 	return camp, org, nil
 }
 
-// summarize reads the campaign's inspected sites and cases under org
-// through r and hands them to domain.Summarize, batch by batch; each
-// batch's rows are added up per region in fen, so 合计 stays the exact Σ rows.
+// summarize computes 附件2 for org from the maintained counters
+// (counters.go): the counter rows of the places in org's subtree (a
+// handful per town, whatever the number of cases), each added to the
+// breakdown row its place falls in (domain.RegionOf) with the overflow
+// check, in fen, so 合计 stays the exact Σ rows. The counters are
+// domain.Summarize's figures of each place, held equal to it by
+// `zhengzhi counters verify` and the recount property tests.
 func summarize(r store.Reader, camp *domain.Campaign, org *domain.OrgUnit, breakdown bool) (domain.Summary, error) {
 	regions := []domain.SummaryRegion{{ID: org.ID, Name: org.Name}}
 	if breakdown {
@@ -92,58 +92,79 @@ func summarize(r store.Reader, camp *domain.Campaign, org *domain.OrgUnit, break
 		// The 本级 row is counted always and shown when records fall in it.
 		regions = append(regions, domain.UnitRegion(org))
 	}
-	atUnit := 0 // records placed at the unit itself, in a breakdown
-	regionOf := func(path string) int64 {
-		id := domain.RegionOf(org, breakdown, path)
-		if breakdown && id == org.ID {
-			atUnit++
+	index := make(map[int64]int, len(regions))
+	for i, reg := range regions {
+		if _, dup := index[reg.ID]; !dup {
+			index[reg.ID] = i
 		}
-		return id
 	}
-
-	// 附件2 cols 2–3: distinct sites with an inspection in the campaign.
-	scope, err := scopeOf(r, org)
+	// What the rows must tell apart: nothing without a breakdown; a town's
+	// (or a village's) own places; above the towns, the towns.
+	group := store.InTotal
+	if breakdown {
+		group = store.ByTown
+		if tier := org.Kind.Tier(); tier == domain.TierTown || tier == domain.TierVillage || tier == domain.TierGrid {
+			group = store.ByPlace
+		}
+	}
+	rows, err := placeCounters(r, camp.ID, org, group)
 	if err != nil {
 		return domain.Summary{}, err
 	}
-	placed, err := r.InspectedSites(camp.ID, scope)
-	if err != nil {
-		return domain.Summary{}, err
-	}
-	sites := make([]domain.InspectedSite, len(placed))
-	for i, p := range placed {
-		sites[i] = domain.InspectedSite{RegionID: regionOf(p.Path), SiteID: p.SiteID, TargetType: p.TargetType}
-	}
-
-	// Cols 4–19 from the cases; voided cases count nowhere.
-	acc := domain.Summarize(regions, nil, sites).Rows
-	batch := make([]domain.CaseFacts, 0, summaryBatch)
-	flush := func() {
-		if len(batch) == 0 {
-			return
+	acc := make([]domain.Counters, len(regions))
+	atUnit := false // records placed at the unit itself, in a breakdown
+	for _, row := range rows {
+		id := org.ID
+		if group != store.InTotal {
+			id = domain.RegionOf(org, breakdown, row.Path)
 		}
-		part := domain.Summarize(regions, batch, nil).Rows
-		for i := range acc {
-			sum := domain.TotalOf([]domain.SummaryRow{acc[i], part[i]})
-			sum.OrgID, sum.Region = acc[i].OrgID, acc[i].Region
-			acc[i] = sum
+		i, ok := index[id]
+		if !ok {
+			continue
 		}
-		batch = batch[:0]
-	}
-	for c, err := range r.SummaryCases(camp.ID, scope, domain.StatusVoided) {
-		if err != nil {
+		if breakdown && id == org.ID && row.Counters.Counted() {
+			atUnit = true
+		}
+		if acc[i], err = acc[i].Add(row.Counters); err != nil {
 			return domain.Summary{}, err
 		}
-		batch = append(batch, domain.FactsOf(&c.Case, regionOf(c.Path)))
-		if len(batch) == summaryBatch {
-			flush()
+	}
+	out := make([]domain.SummaryRow, len(regions))
+	for i, reg := range regions {
+		out[i] = acc[i].SummaryRow(reg)
+	}
+	if breakdown && !atUnit && len(out) > 1 {
+		out = out[:len(out)-1] // no records at the unit itself: no 本级 row
+	}
+	return domain.Summary{Rows: out, Total: domain.TotalOf(out)}, nil
+}
+
+// placeCounters reads the counter rows of the places in org's subtree, by
+// equality on their town or village — the root's are all rows, a
+// village's (or a grid's, where no record is placed) its village_id, a
+// town's its org_id, any other unit's the org_id of the towns under it —
+// added up as group says.
+func placeCounters(r store.Reader, campaignID int64, org *domain.OrgUnit, group store.CounterGroup) ([]store.CounterRow, error) {
+	f := store.CounterFilter{Group: group}
+	switch tier := org.Kind.Tier(); {
+	case org.ParentID == nil:
+		f.All = true
+	case tier == domain.TierVillage || tier == domain.TierGrid:
+		f.VillageID = org.ID
+	case tier == domain.TierTown:
+		f.OrgID = org.ID
+	default:
+		all, err := r.Subtree(org)
+		if err != nil {
+			return nil, err
+		}
+		for _, o := range all {
+			if o.IsTown() {
+				f.OrgIDs = append(f.OrgIDs, o.ID)
+			}
 		}
 	}
-	flush()
-	if breakdown && atUnit == 0 && len(acc) > 1 {
-		acc = acc[:len(acc)-1] // no records at the unit itself: no 本级 row
-	}
-	return domain.Summary{Rows: acc, Total: domain.TotalOf(acc)}, nil
+	return r.Counters(campaignID, f)
 }
 
 // ProblemRows streams 附件1 for a unit in the actor's scope: the campaign's

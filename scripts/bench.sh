@@ -21,3 +21,11 @@ go test ./store -run '^$' -bench 'CreateCase|CasesFirstPage' -benchtime 200x -be
 # list's query plans (TestExplain fails on a whole-table scan in SQLite's).
 go test ./store -run '^$' -bench 'CaseListTown' -benchtime 2s -benchmem -timeout 60m
 ZHENGZHI_EXPLAIN_CASES=200000 go test ./store -run 'TestExplain' -v -timeout 30m
+# Maintained 附件2 counters (app/counters_bench_test.go): the roll-up of the
+# whole tree and of a town of 25,000 cases from the counters against one bare
+# GROUP BY org_id, category over the cases in the same run, the dashboard,
+# and the weekly submit's writer-lock time for a town of 10,000 cases.
+# ZHENGZHI_BENCH_CASES sets the generated cases (the province: 1000000).
+ZHENGZHI_BENCH_CASES=${ZHENGZHI_BENCH_CASES:-100000} \
+  go test ./app -run '^$' -bench 'Rollup' -benchtime 20x -timeout 60m
+go test ./app -run '^$' -bench 'SubmitWriterLock' -benchtime 10x -timeout 30m

@@ -417,6 +417,8 @@ func migrateData(ctx context.Context, tx *sql.Tx, migration string) error {
 			return err
 		}
 		return backfillSnapshotClearsDone(ctx, tx)
+	case "0007_counters.sql":
+		return buildCounters(ctx, tx)
 	}
 	return nil
 }

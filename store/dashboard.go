@@ -45,16 +45,3 @@ func (r Reader) SiteCount(path string) (int, error) {
 	}
 	return n, nil
 }
-
-// InspectedSiteCount counts the distinct sites under path inspected in a
-// campaign.
-func (r Reader) InspectedSiteCount(path string, campaignID int64) (int, error) {
-	var n int
-	err := r.q.QueryRowContext(r.ctx, `SELECT COUNT(DISTINCT i.site_id) FROM inspections i JOIN sites s ON s.id = i.site_id
-		JOIN org_units p ON p.id = COALESCE(s.village_id, s.org_id)
-		WHERE p.path LIKE $1 AND i.campaign_id = $2`, path+"%", campaignID).Scan(&n)
-	if err != nil {
-		return 0, fmt.Errorf("count inspected sites: %w", err)
-	}
-	return n, nil
-}

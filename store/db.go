@@ -73,6 +73,7 @@ type DB struct {
 	// PostgreSQL additionally takes an advisory lock (dialect.go) so several
 	// processes sharing one database also append in order.
 	writeMu sync.Mutex
+	held    writeLockStats // how long writeMu has been held (WriteLockStats)
 
 	zone *time.Location
 

@@ -1,7 +1,10 @@
 package store
 
 import (
+	"bytes"
+	"context"
 	"database/sql"
+	"encoding/json"
 	"fmt"
 	"strconv"
 	"strings"
@@ -113,22 +116,50 @@ type ReportSnapshot struct {
 // ReportSnapshots lists the reports q selects with their frozen forms.
 func (r Reader) ReportSnapshots(q ReportQuery) ([]ReportSnapshot, error) {
 	where, args := q.where()
-	rows, err := r.q.QueryContext(r.ctx, `SELECT `+reportCols+`, r.summary, r.problems`+reportFrom+where+` ORDER BY r.id`, args...)
+	rows, err := r.q.QueryContext(r.ctx, `SELECT `+reportCols+`, r.summary, r.problems, r.problems_blob`+reportFrom+where+` ORDER BY r.id`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("report snapshots: %w", err)
 	}
 	defer rows.Close()
 	var out []ReportSnapshot
+	var blobs []string
 	for rows.Next() {
 		var s ReportSnapshot
-		x, err := scanReport(rows, jsonScan{&s.Summary}, jsonScan{&s.Problems})
+		var blob string
+		x, err := scanReport(rows, jsonScan{&s.Summary}, jsonScan{&s.Problems}, &blob)
 		if err != nil {
 			return nil, err
 		}
 		s.Report = x
 		out = append(out, s)
+		blobs = append(blobs, blob)
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	rows.Close()
+	for i, sum := range blobs {
+		if sum != "" {
+			if out[i].Problems, err = r.frozenProblems(sum); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return out, nil
+}
+
+// frozenProblems reads the 附件1 rows a submission put in the blob store.
+func (r Reader) frozenProblems(sum string) ([]*domain.Case, error) {
+	f, err := r.db.OpenBlob(r.ctx, sum)
+	if err != nil {
+		return nil, fmt.Errorf("frozen 附件1 rows %s: %w", sum, err)
+	}
+	defer f.Close()
+	var out []*domain.Case
+	if err := json.NewDecoder(f).Decode(&out); err != nil {
+		return nil, fmt.Errorf("frozen 附件1 rows %s: %w", sum, err)
+	}
+	return out, nil
 }
 
 // ReportForms loads the forms and validation a report's latest submission froze.
@@ -136,10 +167,16 @@ func (r Reader) ReportForms(id int64) (domain.SummaryRow, []*domain.Case, domain
 	var row domain.SummaryRow
 	var problems []*domain.Case
 	var v domain.ReportValidation
-	err := r.q.QueryRowContext(r.ctx, `SELECT summary, problems, validation FROM weekly_reports WHERE id = $1`, id).
-		Scan(jsonScan{&row}, jsonScan{&problems}, jsonScan{&v})
+	var blob string
+	err := r.q.QueryRowContext(r.ctx, `SELECT summary, problems, problems_blob, validation FROM weekly_reports WHERE id = $1`, id).
+		Scan(jsonScan{&row}, jsonScan{&problems}, &blob, jsonScan{&v})
 	if err != nil {
 		return row, nil, v, noRows(err, "weekly report snapshot", id)
+	}
+	if blob != "" {
+		if problems, err = r.frozenProblems(blob); err != nil {
+			return row, nil, v, err
+		}
 	}
 	return row, problems, v, nil
 }
@@ -205,16 +242,39 @@ func updated(res sql.Result, err error, what string, id int64) error {
 	return nil
 }
 
+// FrozenProblems is a submission's 附件1 rows made ready for storage before
+// the write transaction that stores them (PutProblems): encoded, and put
+// in the blob store, so that for a town of 10,000 cases (≈10 MB) neither
+// the encoding nor the writing happens while the writer lock is held.
+type FrozenProblems struct{ sum string }
+
+// PutProblems encodes a submission's 附件1 rows into the blob store.
+func (d *DB) PutProblems(ctx context.Context, problems []*domain.Case) (FrozenProblems, error) {
+	b, err := json.Marshal(problems)
+	if err != nil {
+		return FrozenProblems{}, fmt.Errorf("encode 附件1 rows: %w", err)
+	}
+	sum, _, _, err := d.PutBlob(ctx, bytes.NewReader(b), int64(len(b))+1)
+	if err != nil {
+		return FrozenProblems{}, fmt.Errorf("store 附件1 rows: %w", err)
+	}
+	return FrozenProblems{sum: sum}, nil
+}
+
 // UpdateReportSubmission stores a submission: the report's new state (as
-// the domain set it) and the forms it freezes, submitted by the
-// transaction's actor. readVersion is the version the change was made on.
+// the domain set it) and the forms it freezes (the 附件1 rows by their
+// digest in the blob store), submitted by the transaction's actor.
+// readVersion is the version the change was made on.
 func (tx *Tx) UpdateReportSubmission(x *domain.WeeklyReport, readVersion int64, row domain.SummaryRow,
-	problems []*domain.Case, v domain.ReportValidation) error {
+	problems FrozenProblems, v domain.ReportValidation) error {
+	if problems.sum == "" {
+		return fmt.Errorf("submit report %d: 附件1 rows not stored (PutProblems)", x.ID)
+	}
 	res, err := tx.exec(`UPDATE weekly_reports SET status = $1, first_submitted_at = $2, submitted_at = $3, on_time = $4,
-		late_reason = $5, submitted_by = $6, submitted_by_name = $7, submitted_for = $8, summary = $9, problems = $10,
-		validation = $11, version = $12, updated_at = $13 WHERE id = $14 AND version = $15`,
+		late_reason = $5, submitted_by = $6, submitted_by_name = $7, submitted_for = $8, summary = $9, problems = '[]',
+		problems_blob = $10, validation = $11, version = $12, updated_at = $13 WHERE id = $14 AND version = $15`,
 		x.Status, tsPtr(x.FirstSubmittedAt), tsPtr(x.SubmittedAt), boolPtr(x.OnTime), x.LateReason, tx.actorRef(), x.SubmittedByName,
-		x.SubmittedFor, mustJSON(row), mustJSON(problems), mustJSON(v), x.Version, ts(tx.now), x.ID, readVersion)
+		x.SubmittedFor, mustJSON(row), problems.sum, mustJSON(v), x.Version, ts(tx.now), x.ID, readVersion)
 	return updated(res, err, "submit report", x.ID)
 }
 

@@ -117,12 +117,18 @@ func TestWeeklyReportRows_RoundTripAndConstraints(t *testing.T) {
 		problems := []*domain.Case{{ID: 7, ProblemNo: "320404004-2020-0001", CaseFields: domain.CaseFields{UnitName: "甲", Category: domain.CatSpraying,
 			Clears: map[string]bool{"water": true}, ClearDates: map[string]domain.Date{}}}}
 		v := domain.ReportValidation{Errors: []domain.ReportFinding{}, Warnings: []domain.ReportFinding{{Warning: domain.Warning{Code: "w", Message: "提示"}, CaseID: 7}}}
+		frozen, err := rs.db.PutProblems(ctx, problems) // the 附件1 rows go to the blob store first
+		if err != nil {
+			t.Fatal(err)
+		}
 		if err := rs.db.Write(ctx, rs.admin, func(tx *store.Tx) error {
-			return tx.UpdateReportSubmission(&sub, 7, row, problems, v)
+			return tx.UpdateReportSubmission(&sub, 7, row, frozen, v)
 		}); !errors.Is(err, store.ErrStale) {
 			t.Fatalf("stale submission: %v", err)
 		}
-		rs.write(t, func(tx *store.Tx) error { return tx.UpdateReportSubmission(&sub, 1, row, problems, v) })
+		rs.write(t, func(tx *store.Tx) error {
+			return tx.UpdateReportSubmission(&sub, 1, row, frozen, v)
+		})
 		got, _ = r.Report(draft.ID)
 		if got.Status != domain.ReportSubmitted || !got.FirstSubmittedAt.Equal(at) || got.OnTime == nil || !*got.OnTime ||
 			got.SubmittedFor != "wx_head" || got.Version != 2 {

@@ -18,16 +18,19 @@ type InspectedSitePlace struct {
 	SiteID     int64
 	TargetType string
 	Path       string
+	OrgID      int64
+	VillageID  *int64
 }
 
 // InspectedSites lists the distinct sites with an inspection in the
-// campaign placed in scope.
+// campaign placed in scope, each with the path of its place.
 func (r Reader) InspectedSites(campaignID int64, scope domain.ScopeFilter) ([]InspectedSitePlace, error) {
 	args := []any{campaignID}
-	rows, err := r.q.QueryContext(r.ctx, `SELECT DISTINCT s.id, s.target_type, p.path FROM inspections i
+	q := `SELECT DISTINCT s.id, s.target_type, p.path, s.org_id, s.village_id FROM inspections i
 		JOIN sites s ON s.id = i.site_id
 		JOIN org_units p ON p.id = COALESCE(s.village_id, s.org_id)
-		WHERE i.campaign_id = $1 AND `+placeCond(scope, "s.org_id", "s.village_id", &args), args...)
+		WHERE i.campaign_id = $1 AND ` + placeCond(scope, "s.org_id", "s.village_id", &args)
+	rows, err := r.q.QueryContext(r.ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("inspected sites: %w", err)
 	}
@@ -35,7 +38,7 @@ func (r Reader) InspectedSites(campaignID int64, scope domain.ScopeFilter) ([]In
 	var out []InspectedSitePlace
 	for rows.Next() {
 		var s InspectedSitePlace
-		if err := rows.Scan(&s.SiteID, &s.TargetType, &s.Path); err != nil {
+		if err := rows.Scan(&s.SiteID, &s.TargetType, &s.Path, &s.OrgID, &s.VillageID); err != nil {
 			return nil, err
 		}
 		out = append(out, s)
@@ -44,22 +47,26 @@ func (r Reader) InspectedSites(campaignID int64, scope domain.ScopeFilter) ([]In
 }
 
 // SummaryCase is what 附件2 reads of a case — its status, category and
-// figures — with the path of its place.
+// figures, its place and 挂牌督办 (for the counters) — with the path of its
+// place.
 type SummaryCase struct {
 	Case domain.Case
 	Path string
 }
 
-// SummaryCases streams the campaign's cases placed in scope, except
-// those in status exclude, with the fields 附件2 counts. The caller ranges
-// over the result once; rows are read as they are consumed.
+// SummaryCases streams the campaign's cases placed in scope, each with the
+// path of its place, except those in status exclude ("": none), with the
+// fields 附件2 counts. The caller
+// ranges over the result once; rows are read as they are consumed.
 func (r Reader) SummaryCases(campaignID int64, scope domain.ScopeFilter, exclude domain.CaseStatus) iter.Seq2[*SummaryCase, error] {
 	return func(yield func(*SummaryCase, error) bool) {
+		const cols = `c.status, c.category, c.onsite_status, c.clears_done, c.case_filed, c.fine_fen,
+			c.confiscated_fen, c.judicial_transfer, c.detained_persons, c.disciplined_persons`
 		args := []any{campaignID, exclude}
-		rows, err := r.q.QueryContext(r.ctx, `SELECT c.status, c.category, c.onsite_status, c.clears_done, c.case_filed, c.fine_fen,
-			c.confiscated_fen, c.judicial_transfer, c.detained_persons, c.disciplined_persons, p.path
+		q := `SELECT ` + cols + `, p.path, c.campaign_id, c.org_id, c.village_id, c.supervised
 			FROM cases c JOIN org_units p ON p.id = COALESCE(c.village_id, c.org_id)
-			WHERE c.campaign_id = $1 AND c.status <> $2 AND `+placeCond(scope, "c.org_id", "c.village_id", &args), args...)
+			WHERE c.campaign_id = $1 AND c.status <> $2 AND ` + placeCond(scope, "c.org_id", "c.village_id", &args)
+		rows, err := r.q.QueryContext(r.ctx, q, args...)
 		if err != nil {
 			yield(nil, fmt.Errorf("summary cases: %w", err))
 			return
@@ -69,7 +76,8 @@ func (r Reader) SummaryCases(campaignID int64, scope domain.ScopeFilter, exclude
 			s := &SummaryCase{}
 			c := &s.Case
 			if err := rows.Scan(&c.Status, &c.Category, &c.OnsiteStatus, &c.ClearsDone, &c.CaseFiled, &c.FineFen,
-				&c.ConfiscatedFen, &c.JudicialTransfer, &c.DetainedPersons, &c.DisciplinedPersons, &s.Path); err != nil {
+				&c.ConfiscatedFen, &c.JudicialTransfer, &c.DetainedPersons, &c.DisciplinedPersons, &s.Path,
+				&c.CampaignID, &c.OrgID, &c.VillageID, &c.Supervised); err != nil {
 				yield(nil, err)
 				return
 			}

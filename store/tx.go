@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"sync/atomic"
 	"time"
 
 	"zhengzhi/domain"
@@ -60,6 +61,7 @@ func (d *DB) write(ctx context.Context, a *domain.Actor, fn func(tx *Tx) error) 
 	}
 	d.writeMu.Lock()
 	defer d.writeMu.Unlock()
+	defer d.held.since(time.Now())
 	stx, err := d.db.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
@@ -79,6 +81,35 @@ func (d *DB) write(ctx context.Context, a *domain.Actor, fn func(tx *Tx) error) 
 		return fmt.Errorf("commit: %w", err)
 	}
 	return nil
+}
+
+// WriteLockStats is how many write transactions this process has run and
+// how long they held the writer lock, in total and at most: what a use case
+// costs every other writer (BENCHMARKS.md: the weekly submit).
+type WriteLockStats struct {
+	Writes int64
+	Held   time.Duration
+	Max    time.Duration
+}
+
+// writeLockStats accumulates WriteLockStats.
+type writeLockStats struct {
+	writes, held, max atomic.Int64
+}
+
+// since records one write transaction that took the lock at start.
+func (w *writeLockStats) since(start time.Time) {
+	d := int64(time.Since(start))
+	w.writes.Add(1)
+	w.held.Add(d)
+	for m := w.max.Load(); d > m && !w.max.CompareAndSwap(m, d); m = w.max.Load() {
+	}
+}
+
+// WriteLockStats reports the write transactions so far and how long they
+// held the writer lock.
+func (d *DB) WriteLockStats() WriteLockStats {
+	return WriteLockStats{Writes: d.held.writes.Load(), Held: time.Duration(d.held.held.Load()), Max: time.Duration(d.held.max.Load())}
 }
 
 func (tx *Tx) exec(query string, args ...any) (sql.Result, error) {

@@ -32,6 +32,7 @@ const usage = `zhengzhi — 违法违规“小字头”“停产停业”企业�
 Usage:
   zhengzhi serve [--addr 127.0.0.1:8080] [--data ./data | --db postgres://… [--db-replica postgres://…]] [--demo]
   zhengzhi audit verify [--data DIR | --db URL]
+  zhengzhi counters verify|rebuild [--data DIR | --db URL]
   zhengzhi user add|passwd|disable …   (see zhengzhi user -h)
   zhengzhi demo [--data DIR | --db URL]
   zhengzhi open311 key add|list|revoke [NAME]   (see zhengzhi open311 -h)
@@ -75,6 +76,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return runServe(ctx, args[1:], stdout, stderr)
 	case "audit":
 		return runAudit(ctx, args[1:], stdout, stderr)
+	case "counters":
+		return runCounters(ctx, args[1:], stdout, stderr)
 	case "user":
 		return runUser(ctx, args[1:], stdout, stderr)
 	case "demo":

@@ -55,9 +55,20 @@ type SiteFilter struct {
 	Q          string // name, address or credit code contains
 	State      string
 	TargetType string
-	Limit      int // 0: all
-	Offset     int
+	// CampaignID (0: the active one) is the campaign Inspected and
+	// NotInspected look at: 已排查 / 未排查 in it.
+	CampaignID   int64
+	Inspected    bool
+	NotInspected bool
+	// Sort is created (default, newest first), name or updated; a leading
+	// "-" sorts descending.
+	Sort   string
+	Limit  int // 0: all
+	Offset int
 }
+
+// siteSorts are SiteFilter.Sort's keys.
+var siteSorts = map[string]store.SiteSort{"created": store.SortSiteCreated, "name": store.SortSiteName, "updated": store.SortSiteUpdated}
 
 // CreateSite registers a site (场所/企业) in the actor's scope. A bad credit
 // code and possible duplicates come back as warnings, never as errors.
@@ -212,8 +223,28 @@ func (s *App) Sites(ctx context.Context, a *domain.Actor, f SiteFilter) ([]*doma
 	if err != nil {
 		return nil, 0, err
 	}
-	return r.Sites(store.SiteQuery{Path: path, VillageID: f.VillageID, Q: strings.TrimSpace(f.Q), State: f.State,
-		TargetType: f.TargetType, Limit: f.Limit, Offset: f.Offset})
+	q := store.SiteQuery{Path: path, VillageID: f.VillageID, Q: strings.TrimSpace(f.Q), State: f.State,
+		TargetType: f.TargetType, Inspected: f.Inspected, NotInspected: f.NotInspected, Limit: f.Limit, Offset: f.Offset}
+	if err := domain.CheckSiteFilter(f.State, f.TargetType); err != nil {
+		return nil, 0, err
+	}
+	sort := f.Sort
+	if sort == "" {
+		sort = "-created"
+	}
+	var ok bool
+	if q.Sort, ok = siteSorts[strings.TrimPrefix(sort, "-")]; !ok {
+		return nil, 0, domain.Invalid("sort", "排序应为 created、name 或 updated（前加 - 为倒序）")
+	}
+	q.Desc = strings.HasPrefix(sort, "-")
+	if f.Inspected || f.NotInspected {
+		camp, err := s.ResolveCampaign(ctx, f.CampaignID)
+		if err != nil {
+			return nil, 0, err
+		}
+		q.CampaignID = camp.ID
+	}
+	return r.Sites(q)
 }
 
 // siteWarnings are domain.SiteWarnings over the register's look-alikes.

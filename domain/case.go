@@ -211,6 +211,14 @@ func ProblemNo(prefix string, year, n int) string {
 	return fmt.Sprintf("%s-%04d-%04d", prefix, year, n)
 }
 
+// StatusLive is not a status but the case list's filter value (status=live)
+// for every case that counts (Counts): all but the voided ones.
+const StatusLive CaseStatus = "live"
+
+// Counts reports whether a case counts in the figures and forms: a voided
+// case (录入错误/重复) counts nowhere (DESIGN.md §2).
+func Counts(c *Case) bool { return c.Status != StatusVoided }
+
 // FinishedStatuses are the statuses in which a case has run its course:
 // closed out or voided. A deadline passed in one of them is not overdue.
 var FinishedStatuses = []CaseStatus{StatusClosedOut, StatusVoided}

@@ -92,7 +92,7 @@ func newSheetWriter[T any](fm *form[T], filled string) (_ *sheetWriter[T], err e
 	if err := f.SetSheetName("Sheet1", fm.sheet); err != nil {
 		return nil, err
 	}
-	if err := pageSetup(f, fm.sheet, fm.headRow); err != nil {
+	if err := pageSetup(f, fm.sheet, fm.headRow, fm.headRow+1); err != nil {
 		return nil, err
 	}
 	st, err := newStyles(f)
@@ -284,9 +284,10 @@ func (w *sheetWriter[T]) finish(out io.Writer) error {
 func (w *sheetWriter[T]) Close() error { return w.f.Close() }
 
 // pageSetup prints the sheet on A4 landscape, one page wide and as many
-// pages long as needed, with the two header rows repeated on every page.
-// It must run before the stream writer starts (sheetPr is written first).
-func pageSetup(f *excelize.File, sheet string, headRow int) error {
+// pages long as needed, with the header rows (headRow to lastHeadRow)
+// repeated on every page. It must run before the stream writer starts
+// (sheetPr is written first).
+func pageSetup(f *excelize.File, sheet string, headRow, lastHeadRow int) error {
 	if err := f.SetSheetProps(sheet, &excelize.SheetPropsOptions{FitToPage: ptr(true)}); err != nil {
 		return err
 	}
@@ -311,14 +312,14 @@ func pageSetup(f *excelize.File, sheet string, headRow int) error {
 	}
 	return f.SetDefinedName(&excelize.DefinedName{
 		Name:     "_xlnm.Print_Titles",
-		RefersTo: printTitles(sheet, headRow),
+		RefersTo: printTitles(sheet, headRow, lastHeadRow),
 		Scope:    sheet,
 	})
 }
 
-// printTitles is the Print_Titles reference of a form's two header rows.
-func printTitles(sheet string, headRow int) string {
-	return fmt.Sprintf("'%s'!$%d:$%d", sheet, headRow, headRow+1)
+// printTitles is the Print_Titles reference of a sheet's header rows.
+func printTitles(sheet string, headRow, lastHeadRow int) string {
+	return fmt.Sprintf("'%s'!$%d:$%d", sheet, headRow, lastHeadRow)
 }
 
 func cellName(col0, row int) string {

@@ -86,11 +86,30 @@ type SiteQuery struct {
 	Q          string // name, address or credit code contains (case-insensitive)
 	State      string
 	TargetType string
-	Limit      int // 0: all
-	Offset     int
+	// CampaignID with Inspected (or NotInspected) keeps the sites with (or
+	// without) an inspection in that campaign — 已排查 / 未排查.
+	CampaignID   int64
+	Inspected    bool
+	NotInspected bool
+	Sort         SiteSort
+	Desc         bool
+	Limit        int // 0: all
+	Offset       int
 }
 
-// Sites lists the sites matching q, newest first, with the total count for
+// SiteSort orders a site list; each breaks ties by id in the same direction.
+type SiteSort int
+
+// Site list orders.
+const (
+	SortSiteCreated SiteSort = iota // registration (id)
+	SortSiteName                    // 名称
+	SortSiteUpdated                 // last change
+)
+
+var siteSortCols = map[SiteSort]string{SortSiteCreated: "s.id", SortSiteName: "s.name", SortSiteUpdated: "s.updated_at"}
+
+// Sites lists the sites matching q in its order, with the total count for
 // paging.
 func (r Reader) Sites(q SiteQuery) ([]*domain.Site, int, error) {
 	var w sqlWhere
@@ -110,11 +129,26 @@ func (r Reader) Sites(q SiteQuery) ([]*domain.Site, int, error) {
 		pat, op := likePattern(q.Q), r.db.likeOp()
 		w.add(`(s.name `+op+` $? ESCAPE '\' OR s.address `+op+` $? ESCAPE '\' OR s.credit_code `+op+` $? ESCAPE '\')`, pat, pat, pat)
 	}
+	const inspected = `EXISTS (SELECT 1 FROM inspections i WHERE i.site_id = s.id AND i.campaign_id = $?)`
+	if q.Inspected {
+		w.add(inspected, q.CampaignID)
+	}
+	if q.NotInspected {
+		w.add(`NOT `+inspected, q.CampaignID)
+	}
+	col, ok := siteSortCols[q.Sort]
+	if !ok {
+		return nil, 0, fmt.Errorf("sites: unknown sort %d", q.Sort)
+	}
+	dir := " ASC"
+	if q.Desc {
+		dir = " DESC"
+	}
 	var total int
 	if err := r.q.QueryRowContext(r.ctx, `SELECT COUNT(*)`+siteFrom+w.sql(), w.args...).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("count sites: %w", err)
 	}
-	out, err := r.sites(`SELECT `+siteCols+siteFrom+w.sql()+` ORDER BY s.id DESC`+r.db.limitSQL(q.Limit, q.Offset), w.args...)
+	out, err := r.sites(`SELECT `+siteCols+siteFrom+w.sql()+` ORDER BY `+col+dir+`, s.id`+dir+r.db.limitSQL(q.Limit, q.Offset), w.args...)
 	return out, total, err
 }
 

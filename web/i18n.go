@@ -42,7 +42,7 @@ var catalog = map[string][2]string{ // [zh-CN, en]
 	"dash.inspected":   {"已排查场所", "Sites inspected"},
 	"dash.cases":       {"问题（家）", "Cases"},
 	"dash.closed":      {"已销号", "Closed out"},
-	"dash.overdue":     {"超期未整改", "Overdue"},
+	"dash.overdue":     {"超期未整改", "Overdue, not rectified"},
 	"dash.by_status":   {"问题办理进度", "Cases by status"},
 	"dash.deadline":    {"每周%s %s 前报送", "Due every %s before %s"},
 	"users.title":      {"用户管理", "Users"},
@@ -96,7 +96,7 @@ var catalog = map[string][2]string{ // [zh-CN, en]
 
 // catalogs lists every area's message catalog; each area keeps its strings
 // in its own file (msgs_*.go) so areas can grow without touching each other.
-var catalogs = []map[string][2]string{catalog, caseMessages, closeoutMessages, reportMessages}
+var catalogs = []map[string][2]string{catalog, caseMessages, closeoutMessages, reportMessages, homeMessages, listMessages}
 
 // missedKey, when set, hears of every key translate cannot resolve: a key in
 // no catalog, or (in English) one without an English text, which then falls

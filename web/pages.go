@@ -62,6 +62,11 @@ var pageFuncs = template.FuncMap{
 		}
 		return *p
 	},
+	// deskTable is the data of the "desk-table" partial: a list's rows
+	// under its columns (listCol), linked to /{kind}/{id}.
+	"deskTable": func(p *pageData, kind string, nav listNav, cols, rows any) map[string]any {
+		return map[string]any{"P": p, "Kind": kind, "Nav": nav, "Cols": cols, "Rows": rows}
+	},
 	"shTime": func(t time.Time) string {
 		if t.IsZero() {
 			return ""

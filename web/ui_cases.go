@@ -17,11 +17,15 @@ import (
 // grid workers on phones: register a site, inspect it, open a case, add photos.
 func (s *Server) uiCases(mux *http.ServeMux) {
 	mux.HandleFunc("GET /sites", s.page(s.sitesPage))
+	mux.HandleFunc("GET /sites/export.xlsx", s.page(s.sitesExport))
+	mux.HandleFunc("GET /sites/{id}/edit", s.page(s.siteEditPage))
+	mux.HandleFunc("POST /sites/{id}/edit", s.page(s.siteEditSubmit))
 	mux.HandleFunc("GET /sites/new", s.page(s.siteNewPage))
 	mux.HandleFunc("POST /sites", s.page(s.siteCreate))
 	mux.HandleFunc("GET /sites/{id}", s.page(s.sitePage))
 	mux.HandleFunc("POST /sites/{id}/inspections", s.page(s.inspectionCreate))
 	mux.HandleFunc("GET /cases", s.page(s.casesPage))
+	mux.HandleFunc("GET /cases/export.xlsx", s.page(s.casesExport))
 	mux.HandleFunc("GET /cases/new", s.page(s.caseNewPage))
 	mux.HandleFunc("POST /cases", s.page(s.caseCreate))
 	mux.HandleFunc("GET /cases/{id}", s.page(s.casePage))
@@ -83,27 +87,6 @@ func formInt(r *http.Request, name string) (int64, error) {
 }
 
 // ---- sites ----
-
-type sitesData struct {
-	Sites  []*domain.Site
-	Total  int
-	Q      string
-	Places map[int64]string
-}
-
-func (s *Server) sitesPage(w http.ResponseWriter, r *http.Request, a *domain.Actor) error {
-	q := strings.TrimSpace(r.URL.Query().Get("q"))
-	sites, total, err := s.app.Sites(r.Context(), a, app.SiteFilter{Q: q, Limit: 200})
-	if err != nil {
-		return err
-	}
-	places, err := s.placeNames(r, a)
-	if err != nil {
-		return err
-	}
-	s.render(w, r, http.StatusOK, "sites.html", "sites.title", sitesData{Sites: sites, Total: total, Q: q, Places: places}, r.URL.Query().Get("flash"))
-	return nil
-}
 
 // placeNames maps every visible unit's id to its name, for lists.
 func (s *Server) placeNames(r *http.Request, a *domain.Actor) (map[int64]string, error) {
@@ -283,20 +266,16 @@ type casesData struct {
 	Towns    []*domain.OrgUnit
 	Villages []*domain.OrgUnit
 	Error    *formError
+	Nav      listNav
+	Cols     []listCol[*domain.Case]
+	Filtered bool // some criterion is set: the filters open
 }
 
 // pageURL builds the list URL for another page with the same filters.
-func (d casesData) PageURL(page int) string {
-	q := url.Values{}
-	for k, v := range d.Query {
-		q[k] = v
-	}
-	q.Set("page", strconv.Itoa(page))
-	return "/cases?" + q.Encode()
-}
+func (d casesData) PageURL(page int) string { return d.Nav.PageURL(page) }
 
 func (s *Server) casesPage(w http.ResponseWriter, r *http.Request, a *domain.Actor) error {
-	d := casesData{Query: r.URL.Query(), Page: 1}
+	d := casesData{Query: r.URL.Query(), Page: 1, Cols: caseCols}
 	f, err := caseFilter(r)
 	if err != nil {
 		if !userError(err) {
@@ -313,9 +292,19 @@ func (s *Server) casesPage(w http.ResponseWriter, r *http.Request, a *domain.Act
 	}
 	d.Filter = f
 	if d.Cases, d.Total, err = s.app.Cases(r.Context(), a, f); err != nil {
-		return err
+		if !userError(err) {
+			return err
+		}
+		d.Error = asFormError(err)
+		d.Filter = app.CaseFilter{Limit: 50}
+		if d.Cases, d.Total, err = s.app.Cases(r.Context(), a, d.Filter); err != nil {
+			return err
+		}
 	}
 	d.Pages = (d.Total + f.Limit - 1) / f.Limit
+	d.Nav = newListNav(r, "/cases", "problem_no", d.Total, f.Limit)
+	d.Filtered = f.OrgID != 0 || f.VillageID != 0 || f.Q != "" || f.Status != "" || f.Category != "" || f.Source != "" ||
+		f.Overdue || f.AwaitingCloseout || f.Supervised || f.CampaignID != 0
 	if d.Towns, d.Villages, err = s.villages(r, a); err != nil {
 		return err
 	}

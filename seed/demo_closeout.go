@@ -1,8 +1,12 @@
 package seed
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"image"
+	"image/color"
+	"image/png"
 	"time"
 
 	"zhengzhi/app"
@@ -145,6 +149,49 @@ func (d *demoLoop) complete(ctx context.Context) error {
 	return nil
 }
 
+// evidence uploads, as a, the photos a 销号 request of the case needs
+// (domain.EvidenceNeeds): 整改完成照片 and, for 关闭/取缔, one 两断三清照片 per
+// item, each a small picture of its own.
+func (d *demoLoop) evidence(ctx context.Context, a *domain.Actor) error {
+	files, err := d.db.CaseAttachments(ctx, a, d.c.ID)
+	if err != nil {
+		return err
+	}
+	for i, n := range domain.EvidenceNeeds(d.c, d.camp, files) {
+		for k := n.Have; k < n.Want; k++ {
+			name := fmt.Sprintf("%s-%s.png", d.c.ProblemNo, n.Label())
+			if _, err := d.db.SaveAttachment(ctx, a, d.c.ID, app.AttachmentInput{Kind: n.Kind, Item: n.Item, Filename: name,
+				Reader: bytes.NewReader(demoPhoto(d.c.ID*31 + int64(i)*7 + int64(k)))}); err != nil {
+				return fmt.Errorf("evidence %s: %w", n.Label(), err)
+			}
+		}
+	}
+	return nil // evidence does not change the case's version
+}
+
+// demoPhoto is a small PNG standing in for a photo: a sky, a building and
+// the ground, in colours that vary with seed.
+func demoPhoto(seed int64) []byte {
+	const w, h = 160, 120
+	img := image.NewRGBA(image.Rect(0, 0, w, h))
+	r := uint8(90 + seed*37%120)
+	for y := 0; y < h; y++ {
+		for x := 0; x < w; x++ {
+			c := color.RGBA{150, 190, 230, 255} // sky
+			switch {
+			case y > 85:
+				c = color.RGBA{110, 100, 80, 255} // ground
+			case x > 30+int(seed%20) && x < 120 && y > 35:
+				c = color.RGBA{r, 120, 110, 255} // the workshop
+			}
+			img.Set(x, y, c)
+		}
+	}
+	var buf bytes.Buffer
+	png.Encode(&buf, img)
+	return buf.Bytes()
+}
+
 // drive takes the case to target; publish puts a closed-out case on the 曝光台.
 func (d *demoLoop) drive(ctx context.Context, target domain.CaseStatus, publish bool) error {
 	if target == domain.StatusVoided {
@@ -163,6 +210,9 @@ func (d *demoLoop) drive(ctx context.Context, target domain.CaseStatus, publish 
 	requester := d.officer
 	if grid != nil {
 		requester = grid
+	}
+	if err := d.evidence(ctx, requester); err != nil {
+		return err
 	}
 	if err := d.act(ctx, requester, domain.CaseRequestCloseout, ""); err != nil {
 		return err

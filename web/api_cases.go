@@ -414,7 +414,7 @@ func (s *Server) receiveUpload(w http.ResponseWriter, r *http.Request, a *domain
 		return nil, domain.Invalid("file", "请选择要上传的文件")
 	}
 	defer f.Close()
-	in := app.AttachmentInput{Kind: r.FormValue("kind"), Filename: hdr.Filename, Reader: f, MaxBytes: s.maxUpload}
+	in := app.AttachmentInput{Kind: r.FormValue("kind"), Item: r.FormValue("item"), Filename: hdr.Filename, Reader: f, MaxBytes: s.maxUpload}
 	if in.Lat, err = optFloat(r.FormValue("lat"), "lat"); err != nil {
 		return nil, err
 	}

@@ -222,12 +222,14 @@ type campaignInput struct {
 	RecheckDays     int               `json:"recheck_days"`
 	SupervisedDays  int               `json:"supervised_days"`
 	RewardRule      string            `json:"reward_rule"`
+	// CloseoutEvidence is the evidence a 销号 request needs (omitted: the default rule).
+	CloseoutEvidence *domain.EvidenceRule `json:"closeout_evidence"`
 }
 
 func (in campaignInput) campaign() (domain.Campaign, error) {
 	c := domain.Campaign{Name: in.Name, DocNo: in.DocNo, DeadlineWeekday: 3, DeadlineTime: in.DeadlineTime,
 		Categories: in.Categories, ClearItems: in.ClearItems, RecheckDays: in.RecheckDays,
-		SupervisedDays: in.SupervisedDays, RewardRule: in.RewardRule}
+		SupervisedDays: in.SupervisedDays, RewardRule: in.RewardRule, CloseoutEvidence: in.CloseoutEvidence}
 	if in.DeadlineWeekday != nil {
 		c.DeadlineWeekday = *in.DeadlineWeekday
 	}

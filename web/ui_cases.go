@@ -455,6 +455,9 @@ type caseData struct {
 	Kinds       []string
 	// Closeout is filled by the closed-loop pages (signatures, actions).
 	Closeout any
+	// Evidence is what a 销号 request needs and what the case has
+	// (domain.EvidenceNeeds), while it may still be requested.
+	Evidence []domain.EvidenceNeed
 }
 
 func (s *Server) casePage(w http.ResponseWriter, r *http.Request, a *domain.Actor) error {
@@ -487,6 +490,9 @@ func (s *Server) renderCase(w http.ResponseWriter, r *http.Request, a *domain.Ac
 		d.Timeline = append(d.Timeline, timelineEntry{evs[i], changes(evs[i])})
 	}
 	d.Editable = domain.Editable(c.Status) && domain.RoleMay(a.User.Role, domain.ActEditCase)
+	if domain.Editable(c.Status) {
+		d.Evidence = domain.EvidenceNeeds(c, d.Campaign, d.Attachments)
+	}
 	if s.caseExtras != nil {
 		if d.Closeout, err = s.caseExtras(r, a, c); err != nil {
 			return err

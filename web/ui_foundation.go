@@ -239,7 +239,17 @@ func (s *Server) campaignsCreate(w http.ResponseWriter, r *http.Request, a *doma
 	in := campaignInput{Name: r.FormValue("name"), DocNo: r.FormValue("doc_no"), StartDate: r.FormValue("start_date"),
 		EndDate: r.FormValue("end_date"), DeadlineWeekday: &wd, DeadlineTime: r.FormValue("deadline_time"),
 		SummaryDueDate: r.FormValue("summary_due_date")}
-	c, err := in.campaign()
+	var err error
+	if r.Form.Has("done_photos") {
+		in.CloseoutEvidence = &domain.EvidenceRule{ClearsPhotos: r.FormValue("clears_photos") == "1"}
+		if in.CloseoutEvidence.DonePhotos, err = strconv.Atoi(strings.TrimSpace(r.FormValue("done_photos"))); err != nil {
+			err = domain.Invalid("closeout_evidence.done_photos", "整改完成照片张数应为数字")
+		}
+	}
+	var c domain.Campaign
+	if err == nil {
+		c, err = in.campaign()
+	}
 	if err == nil {
 		_, err = s.app.CreateCampaign(r.Context(), a, c)
 	}

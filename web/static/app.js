@@ -55,8 +55,20 @@
     });
     apply();
   }
+  // Fields that only one choice of a select needs (a 两断三清照片's item).
+  function showFor(sel) {
+    var form = sel.closest("form");
+    function apply() {
+      form.querySelectorAll("[data-item-for]").forEach(function (el) {
+        el.hidden = el.getAttribute("data-item-for") !== sel.value;
+      });
+    }
+    sel.addEventListener("change", apply);
+    apply();
+  }
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("[data-colpick]").forEach(colpick);
+    document.querySelectorAll("select[data-kind]").forEach(showFor);
     // On a desk screen a list's filters stand open.
     if (window.matchMedia && window.matchMedia("(min-width: 1024px)").matches) {
       document.querySelectorAll("details.filters").forEach(function (d) { d.open = true; });

@@ -34,7 +34,7 @@ func (tx *Tx) InsertCampaign(c *domain.Campaign) error {
 	return nil
 }
 
-// evidenceJSON stores a campaign's evidence rule; nil (the default rule) as ''.
+// evidenceJSON stores a campaign's evidence rule; nil (the default rule) as ”.
 func evidenceJSON(r *domain.EvidenceRule) string {
 	if r == nil {
 		return ""

@@ -44,7 +44,8 @@ type CaseFilter struct {
 	Status     domain.CaseStatus
 	Category   domain.Category
 	Source     domain.Source
-	// Status may also be domain.StatusLive: every case that counts (not voided).
+	// Status may also be domain.StatusLive, every case that counts (not
+	// voided), or domain.StatusOpen, the cases still to be worked on.
 	Overdue          bool   // 超期未整改: past 整改期限, not rectified, not closed out (domain.Overdue)
 	AwaitingCloseout bool   // 已整改待销号 (domain.AwaitingCloseout)
 	Supervised       bool   // 挂牌督办, not closed out (domain.UnderSupervision)
@@ -273,9 +274,12 @@ func (s *App) Cases(ctx context.Context, a *domain.Actor, f CaseFilter) ([]*doma
 	if sf.Sort, ok = caseSorts[key]; !ok {
 		return nil, 0, domain.Invalid("sort", "排序应为 problem_no、unit_name、deadline、updated 或 created（前加 - 为倒序）")
 	}
-	if f.Status == domain.StatusLive {
+	switch {
+	case f.Status == domain.StatusLive:
 		sf.Status, sf.Live = "", true
-	} else if f.Status != "" {
+	case f.Status == domain.StatusOpen:
+		sf.Status, sf.Statuses = "", domain.OpenStatuses
+	case f.Status != "":
 		if _, ok := domain.StatusNames[f.Status]; !ok {
 			return nil, 0, domain.Invalid("status", "未知的问题状态“%s”", f.Status)
 		}

@@ -239,6 +239,7 @@ type CaseFilter struct {
 	VillageID  int64
 	SiteID     int64
 	Status     domain.CaseStatus
+	Statuses   []domain.CaseStatus // any of these (with Status: both hold)
 	Category   domain.Category
 	Source     domain.Source
 	// Live keeps only the cases that count (domain.Counts): not voided.
@@ -315,6 +316,13 @@ func (r Reader) caseWhere(f CaseFilter) sqlWhere {
 	}
 	if f.Source != "" {
 		w.add(`c.source = $?`, string(f.Source))
+	}
+	if len(f.Statuses) > 0 {
+		args := make([]any, len(f.Statuses))
+		for i, s := range f.Statuses {
+			args[i] = string(s)
+		}
+		w.add(`c.status IN (`+strings.TrimPrefix(strings.Repeat(", $?", len(args)), ", ")+`)`, args...)
 	}
 	if f.Live {
 		w.add(`c.status <> $?`, string(domain.StatusVoided)) // domain.Counts

@@ -280,7 +280,7 @@ func caseFilter(r *http.Request) (app.CaseFilter, error) {
 	q := r.URL.Query()
 	f.Status, f.Category, f.Source = domain.CaseStatus(q.Get("status")), domain.Category(q.Get("category")), domain.Source(q.Get("source"))
 	f.Q, f.Sort = strings.TrimSpace(q.Get("q")), q.Get("sort")
-	if f.Status != "" && f.Status != domain.StatusLive && domain.StatusNames[f.Status] == "" {
+	if f.Status != "" && f.Status != domain.StatusLive && f.Status != domain.StatusOpen && domain.StatusNames[f.Status] == "" {
 		return f, domain.Invalid("status", "未知的状态 %q", f.Status)
 	}
 	if f.Category != "" && domain.CategoryNames[f.Category] == "" {

@@ -18,7 +18,7 @@ const (
 var catalog = map[string][2]string{ // [zh-CN, en]
 	"app.name":         {"整治", "zhengzhi"},
 	"app.title":        {"违法违规“小字头”“停产停业”企业专项整治", "Special rectification campaign"},
-	"nav.dashboard":    {"首页", "Dashboard"},
+	"nav.dashboard":    {"数据总览", "Dashboard"},
 	"nav.cases":        {"问题清单", "Cases"},
 	"nav.sites":        {"场所", "Sites"},
 	"nav.reports":      {"周报", "Reports"},

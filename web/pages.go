@@ -67,6 +67,8 @@ var pageFuncs = template.FuncMap{
 	"deskTable": func(p *pageData, kind string, nav listNav, cols, rows any) map[string]any {
 		return map[string]any{"P": p, "Kind": kind, "Nav": nav, "Cols": cols, "Rows": rows}
 	},
+	// args pairs the page with a value, for a partial that needs both.
+	"args": func(p *pageData, v any) map[string]any { return map[string]any{"P": p, "V": v} },
 	"shTime": func(t time.Time) string {
 		if t.IsZero() {
 			return ""
@@ -111,6 +113,7 @@ type pageData struct {
 	Error  string
 	Path   string
 	Data   any
+	Nav    []navItem
 	static *staticFiles
 }
 
@@ -135,6 +138,9 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, page
 		return
 	}
 	pd := &pageData{Lang: langOf(r), Actor: actorOf(r), Title: title, Flash: flash, Path: r.URL.Path, Data: data, static: s.static}
+	if pd.Actor != nil {
+		pd.Nav = s.nav(r, pd.Actor)
+	}
 	if pd.Title != "" {
 		pd.Title = pd.T(title)
 	}

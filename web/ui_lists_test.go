@@ -32,6 +32,10 @@ func figureLinks(body string) map[string]int {
 	return out
 }
 
+// knownFilters are the list pages' query parameters a figure may link with.
+var knownFilters = map[string]bool{"status": true, "campaign_id": true, "org_id": true, "village_id": true,
+	"overdue": true, "awaiting_closeout": true, "supervised": true, "inspected": true}
+
 // listTotal is the row count a list page says it shows.
 func listTotal(t *testing.T, body, u string) int {
 	t.Helper()
@@ -60,6 +64,16 @@ func TestFigures_EachLinksToAListOfExactlyItsRows(t *testing.T) {
 				t.Fatalf("%s %s: %d", user, page, code)
 			}
 			for u, n := range figureLinks(body) {
+				// A filter the list does not know would be ignored: the count could agree by chance.
+				if pu, err := url.Parse(u); err != nil {
+					t.Fatalf("%s %s: figure link %q: %v", user, page, u, err)
+				} else {
+					for k := range pu.Query() {
+						if !knownFilters[k] {
+							t.Errorf("%s %s: figure link %s has the unknown parameter %q", user, page, u, k)
+						}
+					}
+				}
 				code, list := get(t, c, base+u)
 				if code != http.StatusOK {
 					t.Errorf("%s %s: figure link %s answers %d", user, page, u, code)

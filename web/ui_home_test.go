@@ -73,4 +73,3 @@ func TestHome_EachRoleItsPartsAndNavigation(t *testing.T) {
 		}
 	}
 }
-

@@ -22,3 +22,17 @@ var listMessages = map[string][2]string{
 	"sites.stale":        {"该场所已被他人修改：右侧（下方）是最新内容，您填写的内容保留在表单中，核对后再次保存即可。", "Someone else changed this site: the latest version is shown; your entries are kept in the form — check and save again."},
 	"sites.edit.link":    {"修改", "Edit"},
 }
+
+// adminMessages are the texts of the org tree's edit page and of moving a
+// user to another role or unit.
+var adminMessages = map[string][2]string{
+	"orgs.edit":        {"修改单位", "Edit unit"},
+	"orgs.edit_link":   {"修改", "Edit"},
+	"orgs.name":        {"单位名称", "Name"},
+	"orgs.code.help":   {"12 位统计用区划代码；没有的可不填", "12-digit statistical division code; leave empty if there is none"},
+	"orgs.prefix.help": {"问题编号的前缀，如 320404001；已用过的编号不会改变", "Prefix of the case numbers, e.g. 320404001; numbers given stay"},
+	"orgs.children":    {"下级单位", "Units below"},
+	"orgs.add":         {"新增下级单位", "Add a unit below"},
+	"orgs.added":       {"已新增 %s", "%s added"},
+	"users.place":      {"调整角色/单位", "Change role/unit"},
+}

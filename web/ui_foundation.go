@@ -198,6 +198,11 @@ func (s *Server) usersUpdate(w http.ResponseWriter, r *http.Request, a *domain.A
 		err = s.app.SetUserActive(r.Context(), a, id, true)
 	case "reset":
 		err = s.app.ResetPassword(r.Context(), a, id, r.FormValue("password"))
+	case "place":
+		var org int64
+		if org, err = formInt(r, "org_id"); err == nil {
+			_, err = s.app.PlaceUser(r.Context(), a, id, domain.Role(r.FormValue("role")), org)
+		}
 	default:
 		err = domain.Invalid("op", "未知操作")
 	}

@@ -282,7 +282,6 @@ func TestBrowser_EveryRoleEveryPage(t *testing.T) {
 	}
 }
 
-
 // The tour's checks themselves: a page wider than the phone is caught, one
 // whose wide table scrolls in its own box is not, and the deny-list finds
 // the English of a page.

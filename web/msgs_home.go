@@ -21,6 +21,7 @@ var homeMessages = map[string][2]string{
 	"home.review.count":        {"件等待您签字", "waiting for your signature"},
 	"home.review.oldest":       {"等待最久", "Waiting longest"},
 	"home.review.waiting":      {"已等待 %d 天", "waiting %d days"},
+	"home.review.today":        {"今天送达", "arrived today"},
 	"home.review.go":           {"去审核", "Review now"},
 	"home.week.title":          {"本周报送：%s", "This week's report: %s"},
 	"home.week.deadline":       {"报送截止", "Due"},

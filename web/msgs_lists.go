@@ -35,4 +35,5 @@ var adminMessages = map[string][2]string{
 	"orgs.add":         {"新增下级单位", "Add a unit below"},
 	"orgs.added":       {"已新增 %s", "%s added"},
 	"users.place":      {"调整角色/单位", "Change role/unit"},
+	"users.manage":     {"管理账号", "Manage"},
 }

@@ -6,6 +6,7 @@ import (
 	"html/template"
 	"io/fs"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -66,6 +67,13 @@ var pageFuncs = template.FuncMap{
 	// under its columns (listCol), linked to /{kind}/{id}.
 	"deskTable": func(p *pageData, kind string, nav listNav, cols, rows any) map[string]any {
 		return map[string]any{"P": p, "Kind": kind, "Nav": nav, "Cols": cols, "Rows": rows}
+	},
+	// coord shows a coordinate to 6 decimals (about 0.1 m), "" when unknown.
+	"coord": func(p *float64) string {
+		if p == nil {
+			return ""
+		}
+		return strconv.FormatFloat(*p, 'f', 6, 64)
 	},
 	// args pairs the page with a value, for a partial that needs both.
 	"args": func(p *pageData, v any) map[string]any { return map[string]any{"P": p, "V": v} },

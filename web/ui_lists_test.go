@@ -255,11 +255,12 @@ func TestSiteEditPage_SavesAndKeepsTypedOnStale(t *testing.T) {
 	e := newEnv(t, store.SQLite)
 	var s domain.Site
 	e.do("wx_grid", "POST", "/api/v1/sites", map[string]any{"name": "修改前作坊", "address": "新中社区1号",
-		"village_id": e.orgs["新中社区"].ID}).want(http.StatusCreated).decode(&s)
+		"village_id": e.orgs["新中社区"].ID, "lat": 31.78, "lng": 119.95}).want(http.StatusCreated).decode(&s)
 	cl := e.pageClient("wx_grid")
 	page := e.pageAs(cl, "wx_grid", "/sites/"+fmtInt(s.ID)+"/edit")
-	if !strings.Contains(page, `value="修改前作坊"`) || !strings.Contains(page, `name="version" value="1"`) {
-		t.Fatalf("edit page does not show the site")
+	if !strings.Contains(page, `value="修改前作坊"`) || !strings.Contains(page, `name="version" value="1"`) ||
+		!strings.Contains(page, `name="lat" inputmode="decimal" value="31.780000"`) {
+		t.Fatalf("edit page does not show the site (and its coordinates to 6 decimals)")
 	}
 	form := url.Values{"version": {"1"}, "name": {"修改后作坊"}, "address": {"新中社区1号"}, "target_type": {"xiaozitou"},
 		"state": {"suspended"}, "village_id": {fmtInt(e.orgs["新中社区"].ID)}, "lat": {"31.78"}, "lng": {"119.95"}}

@@ -52,9 +52,20 @@ type CaseFilter struct {
 	Q                string // unit name, address, problem_no or source_no contains
 	// Sort is problem_no (default), unit_name, deadline, updated or created;
 	// a leading "-" sorts descending.
-	Sort   string
+	Sort string
+	// After is the Next of a previous page in the same order (keyset
+	// paging, for deep pages); Offset then counts from there.
+	After  string
 	Limit  int // 0: all
 	Offset int
+}
+
+// CaseList is a page of the case list.
+type CaseList struct {
+	Items []*domain.Case
+	Total int    // the cases matching the filter
+	Start int    // how many come before this page (approximate after a cursor)
+	Next  string // the After of the page that follows; "" on the last page
 }
 
 // CreateCase opens a case (问题) for a site in the actor's scope. A site
@@ -69,83 +80,8 @@ func (s *App) CreateCase(ctx context.Context, a *domain.Actor, in CaseInput) (*d
 		return nil, err
 	}
 	var c *domain.Case
-	err = s.db.Write(ctx, a, func(tx *store.Tx) error {
-		c = &domain.Case{CampaignID: camp.ID, SiteID: in.SiteID, CaseFields: in.CaseFields.Clone()}
-		town, err := placeNewCase(tx, a, c, in)
-		if err != nil {
-			return err
-		}
-		if err := c.Normalize(camp); err != nil {
-			return err
-		}
-		// Penalty, shutdown and 挂牌督办 values given at once need their own rights.
-		if err := domain.CheckCreateRights(a.Role(), c); err != nil {
-			return err
-		}
-		if town.Prefix == "" {
-			return domain.Invalid("org_id", "%s 尚未设置问题编号前缀，请联系系统管理员", town.Name)
-		}
-		var newSite *domain.Site
-		if in.SiteID == 0 {
-			newSite = &domain.Site{OrgID: c.OrgID, VillageID: c.VillageID, Name: c.UnitName, CreditCode: in.CreditCode,
-				TargetType: domain.SiteTargetType(c.Category), Address: c.Address, PersonInCharge: c.PersonInCharge,
-				Phone: in.Phone, Lat: in.Lat, Lng: in.Lng}
-			if err := newSite.Normalize(); err != nil {
-				return err
-			}
-		} else if err := domain.CheckLatLng(in.Lat, in.Lng); err != nil {
-			return err
-		}
-
-		if id, ok, err := replay(tx, in.IdempotencyKey, "case"); err != nil {
-			return err
-		} else if ok {
-			first, _, err := tx.Case(id)
-			c = first
-			return found(err, "问题")
-		}
-		if newSite != nil {
-			if err := tx.InsertSite(newSite); err != nil {
-				return err
-			}
-			if err := tx.Audit("create", "site", newSite.ID, nil, newSite); err != nil {
-				return err
-			}
-			c.SiteID = newSite.ID
-		} else if err := refuseSecondCase(tx, c.CampaignID, c.SiteID); err != nil {
-			return err
-		}
-		if err := ensureProblemInspection(tx, c, in.Lat, in.Lng); err != nil {
-			return err
-		}
-		now := tx.Now()
-		year := now.In(s.zone).Year()
-		n, err := tx.NextProblemNo(town.Prefix, year)
-		if err != nil {
-			return err
-		}
-		c.ProblemNo = domain.ProblemNo(town.Prefix, year, n)
-		c.Status = domain.StatusRegistered
-		c.Status = domain.StatusAfterEdit(c)
-		c.Derive(camp, now)
-		c.Version, c.CreatedBy, c.CreatedAt, c.UpdatedAt = 1, tx.Actor().User.ID, now, now
-		if err := tx.InsertCase(c); err != nil {
-			if errors.Is(err, store.ErrDuplicate) {
-				// Writers are serialised, so this is a backstop: the transaction
-				// may be aborted already, so the message cannot name the case.
-				return &domain.Error{Code: domain.ECONFLICT, Field: "site_id", Message: "该场所在本专项行动中已有问题"}
-			}
-			return err
-		}
-		if err := tx.Audit("create", "case", c.ID, nil, c.Stored()); err != nil {
-			return err
-		}
-		if err := tx.Remember(in.IdempotencyKey, "case", c.ID); err != nil {
-			return err
-		}
-		// Read back with the display names.
-		full, _, err := tx.Case(c.ID)
-		c = full
+	err = s.db.Write(ctx, a, func(tx *store.Tx) (err error) {
+		c, err = s.createCase(tx, a, in, camp)
 		return err
 	})
 	if err != nil {
@@ -153,6 +89,86 @@ func (s *App) CreateCase(ctx context.Context, a *domain.Actor, in CaseInput) (*d
 	}
 	s.withWarnings(c, camp, s.clock.Now())
 	return c, nil
+}
+
+// createCase opens a case inside the caller's transaction (CreateCase's, or
+// a tip's that links the case it opens in the same change) and returns it
+// read back with its display names.
+func (s *App) createCase(tx *store.Tx, a *domain.Actor, in CaseInput, camp *domain.Campaign) (*domain.Case, error) {
+	c := &domain.Case{CampaignID: camp.ID, SiteID: in.SiteID, CaseFields: in.CaseFields.Clone()}
+	town, err := placeNewCase(tx, a, c, in)
+	if err != nil {
+		return nil, err
+	}
+	if err := c.Normalize(camp); err != nil {
+		return nil, err
+	}
+	// Penalty, shutdown and 挂牌督办 values given at once need their own rights.
+	if err := domain.CheckCreateRights(a.Role(), c); err != nil {
+		return nil, err
+	}
+	if town.Prefix == "" {
+		return nil, domain.Invalid("org_id", "%s 尚未设置问题编号前缀，请联系系统管理员", town.Name)
+	}
+	var newSite *domain.Site
+	if in.SiteID == 0 {
+		newSite = &domain.Site{OrgID: c.OrgID, VillageID: c.VillageID, Name: c.UnitName, CreditCode: in.CreditCode,
+			TargetType: domain.SiteTargetType(c.Category), Address: c.Address, PersonInCharge: c.PersonInCharge,
+			Phone: in.Phone, Lat: in.Lat, Lng: in.Lng}
+		if err := newSite.Normalize(); err != nil {
+			return nil, err
+		}
+	} else if err := domain.CheckLatLng(in.Lat, in.Lng); err != nil {
+		return nil, err
+	}
+
+	if id, ok, err := replay(tx, in.IdempotencyKey, "case"); err != nil {
+		return nil, err
+	} else if ok {
+		first, _, err := tx.Case(id)
+		return first, found(err, "问题")
+	}
+	if newSite != nil {
+		if err := tx.InsertSite(newSite); err != nil {
+			return nil, err
+		}
+		if err := tx.Audit("create", "site", newSite.ID, nil, newSite); err != nil {
+			return nil, err
+		}
+		c.SiteID = newSite.ID
+	} else if err := refuseSecondCase(tx, c.CampaignID, c.SiteID); err != nil {
+		return nil, err
+	}
+	if err := ensureProblemInspection(tx, c, in.Lat, in.Lng); err != nil {
+		return nil, err
+	}
+	now := tx.Now()
+	year := now.In(s.zone).Year()
+	n, err := tx.NextProblemNo(town.Prefix, year)
+	if err != nil {
+		return nil, err
+	}
+	c.ProblemNo = domain.ProblemNo(town.Prefix, year, n)
+	c.Status = domain.StatusRegistered
+	c.Status = domain.StatusAfterEdit(c)
+	c.Derive(camp, now)
+	c.Version, c.CreatedBy, c.CreatedAt, c.UpdatedAt = 1, tx.Actor().User.ID, now, now
+	if err := tx.InsertCase(c); err != nil {
+		if errors.Is(err, store.ErrDuplicate) {
+			// Writers are serialised, so this is a backstop: the transaction
+			// may be aborted already, so the message cannot name the case.
+			return nil, &domain.Error{Code: domain.ECONFLICT, Field: "site_id", Message: "该场所在本专项行动中已有问题"}
+		}
+		return nil, err
+	}
+	if err := tx.Audit("create", "case", c.ID, nil, c.Stored()); err != nil {
+		return nil, err
+	}
+	if err := tx.Remember(in.IdempotencyKey, "case", c.ID); err != nil {
+		return nil, err
+	}
+	full, _, err := tx.Case(c.ID)
+	return full, found(err, "问题")
 }
 
 // placeNewCase places a new case — at its site, or where the form says when
@@ -253,17 +269,28 @@ var caseSorts = map[string]store.CaseSort{"problem_no": store.SortProblemNo, "up
 	"unit_name": store.SortUnitName, "deadline": store.SortDeadline}
 
 // Cases lists the cases in the actor's scope matching f, with the total
-// count for paging and each case's validation results.
+// count for paging and each case's validation results (CaseList's page).
 func (s *App) Cases(ctx context.Context, a *domain.Actor, f CaseFilter) ([]*domain.Case, int, error) {
-	if err := domain.Authorize(a, domain.ActRead, nil, ""); err != nil {
-		return nil, 0, err
-	}
-	r := s.listReader(ctx)
-	path, err := listPath(r, a, f.OrgID)
+	l, err := s.CaseList(ctx, a, f)
 	if err != nil {
 		return nil, 0, err
 	}
-	sf := store.CaseFilter{Path: path, CampaignID: f.CampaignID, VillageID: f.VillageID, SiteID: f.SiteID,
+	return l.Items, l.Total, nil
+}
+
+// CaseList lists a page of the cases in the actor's scope matching f, with
+// the total count and the position of the next page (keyset paging: a deep
+// page is read from the list index at the cursor, not counted up to).
+func (s *App) CaseList(ctx context.Context, a *domain.Actor, f CaseFilter) (*CaseList, error) {
+	if err := domain.Authorize(a, domain.ActRead, nil, ""); err != nil {
+		return nil, err
+	}
+	r := s.listReader(ctx)
+	scope, err := listScope(r, a, f.OrgID)
+	if err != nil {
+		return nil, err
+	}
+	sf := store.CaseFilter{Scope: scope, CampaignID: f.CampaignID, VillageID: f.VillageID, SiteID: f.SiteID,
 		Status: f.Status, Category: f.Category, Source: f.Source, Q: f.Q, Limit: f.Limit, Offset: f.Offset}
 	key := strings.TrimPrefix(f.Sort, "-")
 	sf.Desc = strings.HasPrefix(f.Sort, "-")
@@ -272,7 +299,19 @@ func (s *App) Cases(ctx context.Context, a *domain.Actor, f CaseFilter) ([]*doma
 	}
 	var ok bool
 	if sf.Sort, ok = caseSorts[key]; !ok {
-		return nil, 0, domain.Invalid("sort", "排序应为 problem_no、unit_name、deadline、updated 或 created（前加 - 为倒序）")
+		return nil, domain.Invalid("sort", "排序应为 problem_no、unit_name、deadline、updated 或 created（前加 - 为倒序）")
+	}
+	order := key
+	if sf.Desc {
+		order = "-" + key
+	}
+	out := &CaseList{Start: f.Offset}
+	if f.After != "" {
+		c, err := parseCursor(f.After, order)
+		if err != nil {
+			return nil, err
+		}
+		sf.After, out.Start = &store.CaseKey{Value: c.Value, ID: c.ID}, c.Pos+f.Offset
 	}
 	switch {
 	case f.Status == domain.StatusLive:
@@ -281,29 +320,53 @@ func (s *App) Cases(ctx context.Context, a *domain.Actor, f CaseFilter) ([]*doma
 		sf.Status, sf.Statuses = "", domain.OpenStatuses
 	case f.Status != "":
 		if _, ok := domain.StatusNames[f.Status]; !ok {
-			return nil, 0, domain.Invalid("status", "未知的问题状态“%s”", f.Status)
+			return nil, domain.Invalid("status", "未知的问题状态“%s”", f.Status)
 		}
 	}
 	sf.AwaitingCloseout, sf.UnderSupervision = f.AwaitingCloseout, f.Supervised
 	if f.Overdue {
 		sf.OverdueOn = domain.DateOf(s.clock.Now(), s.zone)
 	}
-	out, total, err := r.Cases(sf)
+	items, more, err := r.Cases(sf)
 	if err != nil {
-		return nil, 0, err
+		return nil, err
+	}
+	if out.Total, err = caseTotal(r, sf, len(items), more); err != nil {
+		return nil, err
+	}
+	if more {
+		k := store.CaseKeyOf(items[len(items)-1], sf.Sort)
+		out.Next = cursor{Sort: order, Value: k.Value, ID: k.ID, Pos: out.Start + len(items)}.String()
 	}
 	camps := map[int64]*domain.Campaign{}
-	for _, c := range out {
+	for _, c := range items {
 		camp, ok := camps[c.CampaignID]
 		if !ok {
 			if camp, err = r.Campaign(c.CampaignID); err != nil {
-				return nil, 0, found(err, "专项行动")
+				return nil, found(err, "专项行动")
 			}
 			camps[c.CampaignID] = camp
 		}
 		s.withWarnings(c, camp, s.clock.Now())
 	}
-	return out, total, nil
+	out.Items = items
+	return out, nil
+}
+
+// caseTotal is the case list's total: the exact count of the cases f
+// matches. A page read from the start of the list that holds all of it
+// (or, by offset, its end) is its own count. Otherwise it is counted (an
+// index-only COUNT over the list indexes).
+//
+// When the maintained 附件2 counters land (summary_counters, branch
+// counters, with per-status case counts by campaign and place), a filter of
+// scope + campaign (+ status) only reads its total from them instead; every
+// other filter keeps the exact count.
+func caseTotal(r store.Reader, f store.CaseFilter, n int, more bool) (int, error) {
+	if f.After == nil && !more && (n > 0 || f.Offset == 0) {
+		return f.Offset + n, nil
+	}
+	return r.CountCases(f)
 }
 
 // UpdateCase applies a PATCH to a case in the actor's scope. Only fields sent

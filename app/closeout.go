@@ -81,7 +81,7 @@ func (s *App) ApplyCaseAction(ctx context.Context, a *domain.Actor, caseID int64
 		}
 		var del *domain.Delegation
 		if a != nil {
-			if del, err = tx.ActiveDelegation(a.User.ID, now); err != nil {
+			if del, err = activeDelegation(tx.Reader, a.User.ID, now); err != nil {
 				return err
 			}
 		}
@@ -186,7 +186,7 @@ func (s *App) AllowedCaseActions(ctx context.Context, a *domain.Actor, c *domain
 		return nil, nil, nil
 	}
 	now := s.clock.Now()
-	del, err := s.db.Reader(ctx).ActiveDelegation(a.User.ID, now)
+	del, err := activeDelegation(s.db.Reader(ctx), a.User.ID, now)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -65,6 +65,10 @@ func (s *App) Dashboard(ctx context.Context, a *domain.Actor, orgID, campaignID 
 	// Each of these figures is the count of one case-list filter, so a
 	// figure and the list it links to agree by construction.
 	today := domain.DateOf(s.clock.Now(), s.zone)
+	scope, err := scopeOf(r, org)
+	if err != nil {
+		return nil, err
+	}
 	for _, x := range []struct {
 		dst *int
 		f   store.CaseFilter
@@ -73,7 +77,7 @@ func (s *App) Dashboard(ctx context.Context, a *domain.Actor, orgID, campaignID 
 		{&out.AwaitingCloseout, store.CaseFilter{AwaitingCloseout: true}},
 		{&out.Supervised, store.CaseFilter{UnderSupervision: true}},
 	} {
-		x.f.Path, x.f.CampaignID = org.Path, camp.ID
+		x.f.Scope, x.f.CampaignID = scope, camp.ID
 		if *x.dst, err = r.CountCases(x.f); err != nil {
 			return nil, err
 		}

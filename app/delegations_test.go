@@ -30,7 +30,7 @@ func TestDelegation_OfficerSignsForHead(t *testing.T) {
 		}
 		_, err = f.app.CreateDelegation(ctx, f.as["wx_head"], app.DelegationInput{DelegateUserID: f.as["wx_officer"].User.ID, Until: loopNow.Add(time.Hour)})
 		wantLoopCode(t, err, domain.ECONFLICT)
-		if got, err := f.db.Reader(ctx).ActiveDelegation(f.as["wx_officer"].User.ID, loopNow); err != nil || got == nil || got.ID != del.ID {
+		if got, err := f.app.Delegations(ctx, f.as["wx_officer"]); err != nil || len(got) != 1 || got[0].ID != del.ID || !got[0].ActiveAt(loopNow) {
 			t.Fatalf("active delegation %+v %v", got, err)
 		}
 

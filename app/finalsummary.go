@@ -45,7 +45,7 @@ func (s *App) UploadFinalSummary(ctx context.Context, a *domain.Actor, in FinalS
 	if in.MaxBytes <= 0 {
 		in.MaxBytes = domain.DefaultMaxAttachment
 	}
-	sum, size, ct, err := s.db.PutBlob(ctx, in.Reader, in.MaxBytes)
+	sum, size, ct, err := s.putBlob(ctx, in.Reader, in.MaxBytes)
 	if err != nil {
 		return nil, err
 	}
@@ -172,7 +172,11 @@ func (s *App) FinalSummaries(ctx context.Context, a *domain.Actor, campaignID, o
 	if err != nil {
 		return nil, nil, err
 	}
-	stored, err := r.FinalSummaries(camp.ID, org.Path)
+	scope, err := scopeOf(r, org)
+	if err != nil {
+		return nil, nil, err
+	}
+	stored, err := r.FinalSummaries(camp.ID, scope)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -31,12 +31,15 @@ func (s *App) PendingReviews(ctx context.Context, a *domain.Actor) (*ReviewWaiti
 	}
 	now := s.clock.Now()
 	r := s.db.Reader(ctx)
-	del, err := r.ActiveDelegation(a.User.ID, now)
+	del, err := activeDelegation(r, a.User.ID, now)
 	if err != nil {
 		return nil, err
 	}
 	out := &ReviewWaiting{}
-	f := reviewFilter(a, del, now)
+	f, err := reviewFilter(r, a, del, now)
+	if err != nil {
+		return nil, err
+	}
 	if out.Count, err = r.CountReviewQueue(f); err != nil || out.Count == 0 {
 		return out, err
 	}
@@ -54,8 +57,13 @@ func (s *App) PendingReviews(ctx context.Context, a *domain.Actor) (*ReviewWaiti
 // reviewFilter selects the cases waiting for a's signature, a holding del
 // at now: in a's scope (a delegate's is the head's unit already), in a slot
 // of the acting role.
-func reviewFilter(a *domain.Actor, del *domain.Delegation, now time.Time) store.ReviewQueueFilter {
-	return store.ReviewQueueFilter{ScopePath: a.Scope.Path, Slots: domain.ReviewSlots(domain.EffectiveRole(a, del, now))}
+func reviewFilter(r store.Reader, a *domain.Actor, del *domain.Delegation, now time.Time) (store.ReviewQueueFilter, error) {
+	slots := domain.ReviewSlots(domain.EffectiveRole(a, del, now))
+	if len(slots) == 0 {
+		return store.ReviewQueueFilter{}, nil // selects nothing
+	}
+	scope, err := scopeOf(r, &a.Scope)
+	return store.ReviewQueueFilter{Scope: scope, Slots: slots}, err
 }
 
 // Navigation is what the navigation shows the actor: the areas it uses
@@ -73,7 +81,7 @@ func (s *App) Navigation(ctx context.Context, a *domain.Actor) (*Navigation, err
 	}
 	now := s.clock.Now()
 	r := s.db.Reader(ctx)
-	del, err := r.ActiveDelegation(a.User.ID, now)
+	del, err := activeDelegation(r, a.User.ID, now)
 	if err != nil {
 		return nil, err
 	}
@@ -84,7 +92,11 @@ func (s *App) Navigation(ctx context.Context, a *domain.Actor) (*Navigation, err
 		}
 	}
 	if domain.Uses(a, del, now, domain.AreaInbox) {
-		if out.Pending, err = r.CountReviewQueue(reviewFilter(a, del, now)); err != nil {
+		f, err := reviewFilter(r, a, del, now)
+		if err != nil {
+			return nil, err
+		}
+		if out.Pending, err = r.CountReviewQueue(f); err != nil {
 			return nil, err
 		}
 	}
@@ -125,16 +137,19 @@ func (s *App) Today(ctx context.Context, a *domain.Actor) (*GridToday, error) {
 		return nil, err
 	}
 	r := s.db.Reader(ctx)
-	path, err := a.ListPath(nil)
+	scope, err := listScope(r, a, 0)
 	if err != nil {
 		return nil, err
 	}
 	out := &GridToday{Campaign: camp}
-	notInspected, total, err := r.Sites(store.SiteQuery{Path: path, CampaignID: camp.ID, NotInspected: true, Limit: homeListLimit})
+	sq := store.SiteQuery{Scope: scope, CampaignID: camp.ID, NotInspected: true, Limit: homeListLimit}
+	notInspected, _, err := r.Sites(sq)
 	if err != nil {
 		return nil, err
 	}
-	out.NotInspected = total
+	if out.NotInspected, err = r.CountSites(sq); err != nil {
+		return nil, err
+	}
 	due, err := dueRechecks(r, a, camp, domain.DateOf(s.clock.Now(), s.zone))
 	if err != nil {
 		return nil, err
@@ -145,11 +160,11 @@ func (s *App) Today(ctx context.Context, a *domain.Actor) (*GridToday, error) {
 		items[i] = d.RecheckItem
 	}
 	out.ToInspect = domain.SitesToInspect(notInspected, items)
-	open, n, err := r.Cases(store.CaseFilter{Path: path, CampaignID: camp.ID, Statuses: domain.OpenStatuses, Sort: store.SortUpdated})
+	open, _, err := r.Cases(store.CaseFilter{Scope: scope, CampaignID: camp.ID, Statuses: domain.OpenStatuses, Sort: store.SortUpdated})
 	if err != nil {
 		return nil, err
 	}
-	out.Open = n
+	out.Open = len(open)
 	for _, c := range open {
 		rows, err := r.SignOffs(c.ID)
 		if err != nil {
@@ -212,11 +227,15 @@ func (s *App) Week(ctx context.Context, a *domain.Actor, townID int64) (*ThisWee
 	if !previous.IsZero() {
 		want = append(want, previous)
 	}
-	stored, err := r.Reports(store.ReportQuery{CampaignID: camp.ID, Path: town.Path})
+	townScope, err := scopeOf(r, town)
 	if err != nil {
 		return nil, err
 	}
-	exempt, err := r.Exemptions(store.ExemptionQuery{CampaignID: camp.ID, Path: town.Path})
+	stored, err := r.Reports(store.ReportQuery{CampaignID: camp.ID, Scope: townScope})
+	if err != nil {
+		return nil, err
+	}
+	exempt, err := r.Exemptions(store.ExemptionQuery{CampaignID: camp.ID, Scope: townScope})
 	if err != nil {
 		return nil, err
 	}
@@ -285,11 +304,15 @@ func (s *App) Towns(ctx context.Context, a *domain.Actor) (*TownsTable, error) {
 	if !out.Last.IsZero() {
 		want = append(want, out.Last)
 	}
-	stored, err := r.Reports(store.ReportQuery{CampaignID: camp.ID, Path: a.Scope.Path})
+	scope, err := scopeOf(r, &a.Scope)
 	if err != nil {
 		return nil, err
 	}
-	exempt, err := r.Exemptions(store.ExemptionQuery{CampaignID: camp.ID, Path: a.Scope.Path})
+	stored, err := r.Reports(store.ReportQuery{CampaignID: camp.ID, Scope: scope})
+	if err != nil {
+		return nil, err
+	}
+	exempt, err := r.Exemptions(store.ExemptionQuery{CampaignID: camp.ID, Scope: scope})
 	if err != nil {
 		return nil, err
 	}
@@ -297,6 +320,10 @@ func (s *App) Towns(ctx context.Context, a *domain.Actor) (*TownsTable, error) {
 	today := domain.DateOf(now, s.zone)
 	for _, t := range towns {
 		row := TownFigures{Town: t}
+		ts, err := scopeOf(r, t)
+		if err != nil {
+			return nil, err
+		}
 		for _, x := range []struct {
 			dst *int
 			f   store.CaseFilter
@@ -306,7 +333,7 @@ func (s *App) Towns(ctx context.Context, a *domain.Actor) (*TownsTable, error) {
 			{&row.AwaitingCloseout, store.CaseFilter{AwaitingCloseout: true}},
 			{&row.ClosedOut, store.CaseFilter{Status: domain.StatusClosedOut}},
 		} {
-			x.f.Path, x.f.CampaignID = t.Path, camp.ID
+			x.f.Scope, x.f.CampaignID = ts, camp.ID
 			if *x.dst, err = r.CountCases(x.f); err != nil {
 				return nil, err
 			}

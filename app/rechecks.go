@@ -38,7 +38,11 @@ func (s *App) DueRechecks(ctx context.Context, a *domain.Actor, campaignID int64
 
 // dueRechecks is DueRechecks's read, for a campaign and today.
 func dueRechecks(r store.Reader, a *domain.Actor, camp *domain.Campaign, today domain.Date) ([]RecheckRow, error) {
-	sites, err := r.RecheckSites(store.RecheckFilter{ScopePath: a.Scope.Path, CampaignID: camp.ID,
+	scope, err := scopeOf(r, &a.Scope)
+	if err != nil {
+		return nil, err
+	}
+	sites, err := r.RecheckSites(store.RecheckFilter{Scope: scope, CampaignID: camp.ID,
 		States: domain.RecheckSiteStates(), Shutdowns: domain.RecheckShutdowns(), IgnoreStatus: domain.StatusVoided})
 	if err != nil {
 		return nil, err
@@ -124,7 +128,11 @@ func (s *App) RecheckPrompts(ctx context.Context, a *domain.Actor, campaignID in
 	r := s.db.Reader(ctx)
 	// An inspection that found a problem is a finding of the site running
 	// again (domain.RecheckFindsRunning).
-	prompts, err := r.ReopenPrompts(store.ReopenPromptFilter{ScopePath: a.Scope.Path, CampaignID: camp.ID,
+	scope, err := scopeOf(r, &a.Scope)
+	if err != nil {
+		return nil, err
+	}
+	prompts, err := r.ReopenPrompts(store.ReopenPromptFilter{Scope: scope, CampaignID: camp.ID,
 		Status: domain.StatusClosedOut, FindingOutcome: domain.OutcomeProblem})
 	if err != nil {
 		return nil, err

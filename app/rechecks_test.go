@@ -251,7 +251,11 @@ func TestRecheckPrompts_SQLAgreesWithDomain(t *testing.T) {
 					want = append(want, got.ID)
 				}
 			}
-			rows, err := f.db.Reader(ctx).ReopenPrompts(store.ReopenPromptFilter{ScopePath: a.Scope.Path, CampaignID: f.camp.ID,
+			towns, err := f.db.Reader(ctx).UnitsUnder(&a.Scope, domain.KindsOf(domain.TierTown))
+			if err != nil {
+				t.Fatal(err)
+			}
+			rows, err := f.db.Reader(ctx).ReopenPrompts(store.ReopenPromptFilter{Scope: domain.ScopeOf(&a.Scope, towns), CampaignID: f.camp.ID,
 				Status: domain.StatusClosedOut, FindingOutcome: domain.OutcomeProblem})
 			if err != nil {
 				t.Fatal(err)

@@ -103,12 +103,6 @@ type TownWeek struct {
 	ClosedOut int    `json:"closed_out"`
 }
 
-// DeadlineOverrides lists a campaign's moved deadlines (no record of any
-// town: the deadlines are the campaign's, the same for everyone).
-func (s *App) DeadlineOverrides(ctx context.Context, campaignID int64) ([]domain.DeadlineOverride, error) {
-	return s.db.Reader(ctx).DeadlineOverrides(campaignID)
-}
-
 // CampaignDeadlines lists a campaign's deadlines with the overrides applied,
 // in order, for any logged-in user.
 func (s *App) CampaignDeadlines(ctx context.Context, a *domain.Actor, campaignID int64) (*domain.Campaign, []DeadlineInfo, error) {
@@ -303,7 +297,7 @@ func submitter(r store.Reader, a *domain.Actor, town *domain.OrgUnit, now time.T
 	var del *domain.Delegation
 	if a != nil {
 		var err error
-		if del, err = r.ActiveDelegation(a.User.ID, now); err != nil {
+		if del, err = activeDelegation(r, a.User.ID, now); err != nil {
 			return "", err
 		}
 	}
@@ -422,11 +416,15 @@ func (s *App) Reports(ctx context.Context, a *domain.Actor, f ReportFilter) (*Re
 		}
 		want = []time.Time{f.Deadline}
 	}
-	stored, err := r.Reports(store.ReportQuery{CampaignID: camp.ID, Path: org.Path, Deadline: f.Deadline})
+	scope, err := scopeOf(r, org)
 	if err != nil {
 		return nil, err
 	}
-	exempt, err := r.Exemptions(store.ExemptionQuery{CampaignID: camp.ID, Path: org.Path})
+	stored, err := r.Reports(store.ReportQuery{CampaignID: camp.ID, Scope: scope, Deadline: f.Deadline})
+	if err != nil {
+		return nil, err
+	}
+	exempt, err := r.Exemptions(store.ExemptionQuery{CampaignID: camp.ID, Scope: scope})
 	if err != nil {
 		return nil, err
 	}
@@ -455,7 +453,11 @@ func (s *App) MergedReports(ctx context.Context, a *domain.Actor, campaignID, or
 	if err != nil {
 		return nil, err
 	}
-	snaps, err := r.ReportSnapshots(store.ReportQuery{CampaignID: camp.ID, Path: org.Path, Deadline: deadline,
+	scope, err := scopeOf(r, org)
+	if err != nil {
+		return nil, err
+	}
+	snaps, err := r.ReportSnapshots(store.ReportQuery{CampaignID: camp.ID, Scope: scope, Deadline: deadline,
 		Statuses: domain.RollUpStatuses()})
 	if err != nil {
 		return nil, err
@@ -576,11 +578,12 @@ func (s *App) MoveDeadline(ctx context.Context, a *domain.Actor, campaignID int6
 // moveWeek moves the reports and exemptions at deadline old onto deadline
 // to, as domain.MoveReports and domain.MoveExemptions decide.
 func moveWeek(tx *store.Tx, campaignID int64, old, to time.Time) error {
-	moving, err := tx.Reports(store.ReportQuery{CampaignID: campaignID, Deadline: old})
+	every := domain.ScopeFilter{All: true}
+	moving, err := tx.Reports(store.ReportQuery{CampaignID: campaignID, Scope: every, Deadline: old})
 	if err != nil {
 		return err
 	}
-	atNew, err := tx.Reports(store.ReportQuery{CampaignID: campaignID, Deadline: to})
+	atNew, err := tx.Reports(store.ReportQuery{CampaignID: campaignID, Scope: every, Deadline: to})
 	if err != nil {
 		return err
 	}
@@ -592,11 +595,11 @@ func moveWeek(tx *store.Tx, campaignID int64, old, to time.Time) error {
 			return err
 		}
 	}
-	exMoving, err := tx.Exemptions(store.ExemptionQuery{CampaignID: campaignID, Deadline: old})
+	exMoving, err := tx.Exemptions(store.ExemptionQuery{CampaignID: campaignID, Scope: every, Deadline: old})
 	if err != nil {
 		return err
 	}
-	exAtNew, err := tx.Exemptions(store.ExemptionQuery{CampaignID: campaignID, Deadline: to})
+	exAtNew, err := tx.Exemptions(store.ExemptionQuery{CampaignID: campaignID, Scope: every, Deadline: to})
 	if err != nil {
 		return err
 	}
@@ -627,7 +630,11 @@ func (s *App) WeekActivity(ctx context.Context, a *domain.Actor, campaignID, org
 	if err != nil {
 		return nil, err
 	}
-	q := store.CaseCountQuery{CampaignID: camp.ID, Path: org.Path, From: from, To: to, NotStatus: domain.StatusVoided}
+	scope, err := scopeOf(r, org)
+	if err != nil {
+		return nil, err
+	}
+	q := store.CaseCountQuery{CampaignID: camp.ID, Scope: scope, From: from, To: to, NotStatus: domain.StatusVoided}
 	created, err := r.CaseCountsByTown(q)
 	if err != nil {
 		return nil, fmt.Errorf("week activity: %w", err)

@@ -91,12 +91,16 @@ func (s *App) Inbox(ctx context.Context, a *domain.Actor) ([]InboxItem, error) {
 	}
 	now := s.clock.Now()
 	r := s.db.Reader(ctx)
-	del, err := r.ActiveDelegation(a.User.ID, now)
+	del, err := activeDelegation(r, a.User.ID, now)
 	if err != nil {
 		return nil, err
 	}
 	// A delegate signs in the head's unit, which is their own unit already.
-	ids, err := r.ReviewQueue(store.ReviewQueueFilter{ScopePath: a.Scope.Path, Statuses: domain.ReviewStatuses()})
+	scope, err := scopeOf(r, &a.Scope)
+	if err != nil {
+		return nil, err
+	}
+	ids, err := r.ReviewQueue(store.ReviewQueueFilter{Scope: scope, Statuses: domain.ReviewStatuses()})
 	if err != nil {
 		return nil, err
 	}

@@ -60,15 +60,35 @@ type SiteFilter struct {
 	CampaignID   int64
 	Inspected    bool
 	NotInspected bool
-	// Sort is created (default, newest first), name or updated; a leading
-	// "-" sorts descending.
-	Sort   string
+	// Sort is -created (default, newest first), created, name, -name,
+	// updated or -updated; a leading "-" sorts descending.
+	Sort string
+	// After is the Next of a previous page (keyset paging, for deep
+	// pages, in the default order); Offset then counts from there.
+	After  string
 	Limit  int // 0: all
 	Offset int
 }
 
-// siteSorts are SiteFilter.Sort's keys.
-var siteSorts = map[string]store.SiteSort{"created": store.SortSiteCreated, "name": store.SortSiteName, "updated": store.SortSiteUpdated}
+// siteSorts are SiteFilter.Sort's keys, and siteSortDesc the direction
+// each runs in by itself (store.SiteSort).
+var (
+	siteSorts    = map[string]store.SiteSort{"created": store.SortSiteCreated, "name": store.SortSiteName, "updated": store.SortSiteUpdated}
+	siteSortDesc = map[store.SiteSort]bool{store.SortSiteCreated: true, store.SortSiteName: false, store.SortSiteUpdated: true}
+)
+
+// siteDefaultSort is the site list's default order: newest first.
+const siteDefaultSort = "-created"
+// SiteList is a page of the site list.
+type SiteList struct {
+	Items []*domain.Site
+	Total int    // the sites matching the filter
+	Start int    // how many come before this page (approximate after a cursor)
+	Next  string // the After of the page that follows; "" on the last page
+}
+
+// siteOrder names the site list's one order (newest first) in its cursors.
+const siteOrder = "-id"
 
 // CreateSite registers a site (场所/企业) in the actor's scope. A bad credit
 // code and possible duplicates come back as warnings, never as errors.
@@ -213,38 +233,74 @@ func (p SitePatch) apply(site *domain.Site) {
 }
 
 // Sites lists the sites in the actor's scope matching f, newest first, with
-// the total count for paging.
+// the total count for paging (SiteList's page).
 func (s *App) Sites(ctx context.Context, a *domain.Actor, f SiteFilter) ([]*domain.Site, int, error) {
-	if err := domain.Authorize(a, domain.ActRead, nil, ""); err != nil {
-		return nil, 0, err
-	}
-	r := s.db.Reader(ctx)
-	path, err := listPath(r, a, f.OrgID)
+	l, err := s.SiteList(ctx, a, f)
 	if err != nil {
 		return nil, 0, err
 	}
-	q := store.SiteQuery{Path: path, VillageID: f.VillageID, Q: strings.TrimSpace(f.Q), State: f.State,
+	return l.Items, l.Total, nil
+}
+
+// SiteList lists a page of the sites in the actor's scope matching f,
+// newest first, with the total count and the position of the next page.
+func (s *App) SiteList(ctx context.Context, a *domain.Actor, f SiteFilter) (*SiteList, error) {
+	if err := domain.Authorize(a, domain.ActRead, nil, ""); err != nil {
+		return nil, err
+	}
+	r := s.db.Reader(ctx)
+	scope, err := listScope(r, a, f.OrgID)
+	if err != nil {
+		return nil, err
+	}
+	q := store.SiteQuery{Scope: scope, VillageID: f.VillageID, Q: strings.TrimSpace(f.Q), State: f.State,
 		TargetType: f.TargetType, Inspected: f.Inspected, NotInspected: f.NotInspected, Limit: f.Limit, Offset: f.Offset}
 	if err := domain.CheckSiteFilter(f.State, f.TargetType); err != nil {
-		return nil, 0, err
+		return nil, err
 	}
 	sort := f.Sort
 	if sort == "" {
-		sort = "-created"
+		sort = siteDefaultSort
 	}
 	var ok bool
 	if q.Sort, ok = siteSorts[strings.TrimPrefix(sort, "-")]; !ok {
-		return nil, 0, domain.Invalid("sort", "排序应为 created、name 或 updated（前加 - 为倒序）")
+		return nil, domain.Invalid("sort", "排序应为 created、name 或 updated（前加 - 为倒序）")
 	}
-	q.Desc = strings.HasPrefix(sort, "-")
+	// Each order has its own direction (store.SiteSort); ask for the other one.
+	q.Reverse = strings.HasPrefix(sort, "-") != siteSortDesc[q.Sort]
 	if f.Inspected || f.NotInspected {
 		camp, err := s.ResolveCampaign(ctx, f.CampaignID)
 		if err != nil {
-			return nil, 0, err
+			return nil, err
 		}
 		q.CampaignID = camp.ID
 	}
-	return r.Sites(q)
+	keyset := sort == siteDefaultSort // the cursor pages the newest-first order only
+	out := &SiteList{Start: f.Offset}
+	if f.After != "" {
+		if !keyset {
+			return nil, domain.Invalid("after", "after 只用于按登记时间倒序的列表")
+		}
+		c, err := parseCursor(f.After, siteOrder)
+		if err != nil {
+			return nil, err
+		}
+		q.BeforeID, out.Start = c.ID, c.Pos+f.Offset
+	}
+	items, more, err := r.Sites(q)
+	if err != nil {
+		return nil, err
+	}
+	out.Items, out.Total = items, q.Offset+len(items)
+	if q.BeforeID != 0 || more || len(items) == 0 && q.Offset > 0 {
+		if out.Total, err = r.CountSites(q); err != nil {
+			return nil, err
+		}
+	}
+	if more && keyset {
+		out.Next = cursor{Sort: siteOrder, ID: items[len(items)-1].ID, Pos: out.Start + len(items)}.String()
+	}
+	return out, nil
 }
 
 // siteWarnings are domain.SiteWarnings over the register's look-alikes.
@@ -254,19 +310,6 @@ func siteWarnings(r store.Reader, site *domain.Site) ([]domain.Warning, error) {
 		return nil, err
 	}
 	return domain.SiteWarnings(site, like), nil
-}
-
-// listPath is the org path a list is restricted to (domain.(*Actor).ListPath),
-// for the unit orgID (0: none) asked for.
-func listPath(r store.Reader, a *domain.Actor, orgID int64) (string, error) {
-	if orgID == 0 {
-		return a.ListPath(nil)
-	}
-	o, err := r.Org(orgID)
-	if err != nil {
-		return "", found(err, "单位")
-	}
-	return a.ListPath(o)
 }
 
 // resolvePlace places a record by domain.ResolvePlace; with neither id

@@ -102,7 +102,11 @@ func summarize(r store.Reader, camp *domain.Campaign, org *domain.OrgUnit, break
 	}
 
 	// 附件2 cols 2–3: distinct sites with an inspection in the campaign.
-	placed, err := r.InspectedSites(camp.ID, org.Path)
+	scope, err := scopeOf(r, org)
+	if err != nil {
+		return domain.Summary{}, err
+	}
+	placed, err := r.InspectedSites(camp.ID, scope)
 	if err != nil {
 		return domain.Summary{}, err
 	}
@@ -126,7 +130,7 @@ func summarize(r store.Reader, camp *domain.Campaign, org *domain.OrgUnit, break
 		}
 		batch = batch[:0]
 	}
-	for c, err := range r.SummaryCases(camp.ID, org.Path, domain.StatusVoided) {
+	for c, err := range r.SummaryCases(camp.ID, scope, domain.StatusVoided) {
 		if err != nil {
 			return domain.Summary{}, err
 		}
@@ -157,9 +161,13 @@ func (s *App) ProblemRows(ctx context.Context, a *domain.Actor, campaignID, orgI
 	if err != nil {
 		return nil, nil, err
 	}
+	scope, err := scopeOf(r, org)
+	if err != nil {
+		return nil, nil, err
+	}
 	seq := func(yield func(*domain.Case, error) bool) {
 		for _, t := range towns {
-			for c, err := range r.TownProblems(camp.ID, t.ID, org.Path, domain.StatusVoided) {
+			for c, err := range r.TownProblems(camp.ID, t.ID, scope, domain.StatusVoided) {
 				if !yield(c, err) || err != nil {
 					return
 				}
@@ -172,7 +180,7 @@ func (s *App) ProblemRows(ctx context.Context, a *domain.Actor, campaignID, orgI
 // townProblems collects one town's live 附件1 rows.
 func townProblems(r store.Reader, campaignID int64, town *domain.OrgUnit) ([]*domain.Case, error) {
 	out := []*domain.Case{}
-	for c, err := range r.TownProblems(campaignID, town.ID, town.Path, domain.StatusVoided) {
+	for c, err := range r.TownProblems(campaignID, town.ID, domain.ScopeFilter{TownID: town.ID}, domain.StatusVoided) {
 		if err != nil {
 			return nil, err
 		}

@@ -56,6 +56,7 @@ const (
 	AreaInbox       Area = "inbox"       // 待我审核
 	AreaRechecks    Area = "rechecks"    // 复查
 	AreaReports     Area = "reports"     // 周报
+	AreaTips        Area = "tips"        // 举报
 	AreaDelegations Area = "delegations" // 授权代签
 	AreaUsers       Area = "users"       // 用户
 	AreaOrgs        Area = "orgs"        // 组织机构
@@ -63,7 +64,7 @@ const (
 )
 
 // Areas lists every area in the navigation's order.
-var Areas = []Area{AreaHome, AreaDashboard, AreaCases, AreaSites, AreaInbox, AreaRechecks, AreaReports,
+var Areas = []Area{AreaHome, AreaDashboard, AreaCases, AreaSites, AreaInbox, AreaRechecks, AreaReports, AreaTips,
 	AreaDelegations, AreaUsers, AreaOrgs, AreaCampaigns}
 
 // Uses reports whether actor a, holding delegation del (nil: none) at now,
@@ -88,6 +89,8 @@ func Uses(a *Actor, del *Delegation, now time.Time, area Area) bool {
 	case AreaReports:
 		return RoleMay(r, ActPrepareReport) || RoleMay(r, ActSubmitReport) || RoleMay(r, ActReviewReport) ||
 			r.AboveTowns() && RoleMay(r, ActRead)
+	case AreaTips:
+		return RoleMay(r, ActReadTips)
 	case AreaDelegations:
 		return RoleMay(r, ActDelegate)
 	case AreaUsers:

@@ -31,13 +31,13 @@ func TestUses_NavigationPerRole(t *testing.T) {
 	want := map[Role][]Area{
 		RoleGrid:           {AreaHome, AreaCases, AreaSites, AreaRechecks},
 		RoleVillageHead:    {AreaHome, AreaCases, AreaSites, AreaInbox, AreaDelegations},
-		RoleTownOfficer:    {AreaHome, AreaCases, AreaSites, AreaInbox, AreaRechecks, AreaReports, AreaUsers},
-		RoleTownHead:       {AreaHome, AreaCases, AreaSites, AreaInbox, AreaReports, AreaDelegations},
-		RoleDistrictOffice: {AreaHome, AreaDashboard, AreaCases, AreaSites, AreaInbox, AreaRechecks, AreaReports, AreaUsers, AreaCampaigns},
-		RoleSupervisor:     {AreaHome, AreaDashboard, AreaCases, AreaSites, AreaReports},
-		RoleDiscipline:     {AreaHome, AreaDashboard, AreaCases, AreaSites, AreaReports},
+		RoleTownOfficer:    {AreaHome, AreaCases, AreaSites, AreaInbox, AreaRechecks, AreaReports, AreaTips, AreaUsers},
+		RoleTownHead:       {AreaHome, AreaCases, AreaSites, AreaInbox, AreaReports, AreaTips, AreaDelegations},
+		RoleDistrictOffice: {AreaHome, AreaDashboard, AreaCases, AreaSites, AreaInbox, AreaRechecks, AreaReports, AreaTips, AreaUsers, AreaCampaigns},
+		RoleSupervisor:     {AreaHome, AreaDashboard, AreaCases, AreaSites, AreaReports, AreaTips},
+		RoleDiscipline:     {AreaHome, AreaDashboard, AreaCases, AreaSites, AreaReports, AreaTips},
 		RoleDepartment:     {AreaHome, AreaCases, AreaSites},
-		RoleAdmin:          {AreaHome, AreaDashboard, AreaCases, AreaSites, AreaInbox, AreaRechecks, AreaReports, AreaUsers, AreaOrgs, AreaCampaigns},
+		RoleAdmin:          {AreaHome, AreaDashboard, AreaCases, AreaSites, AreaInbox, AreaRechecks, AreaReports, AreaTips, AreaUsers, AreaOrgs, AreaCampaigns},
 	}
 	for _, r := range Roles {
 		var got []Area

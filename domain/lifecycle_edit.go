@@ -22,19 +22,18 @@ func Editable(status CaseStatus) bool {
 // user can act on: under review it must be returned first, closed out it
 // must be reopened, voided it is final.
 func CheckEditable(status CaseStatus) error {
-	if Editable(status) {
+	var msg string
+	switch {
+	case Editable(status):
 		return nil
-	}
-	var why string
-	switch status {
-	case StatusClosedOut:
-		why = "已销号，如需修改请先重新打开"
-	case StatusVoided:
-		why = "已作废，不能再修改"
+	case status == StatusClosedOut:
+		msg = "问题已销号，如需修改请先重新打开"
+	case status == StatusVoided:
+		msg = "问题已作废，不能再修改"
 	default:
-		why = "正在审核，如需修改请先退回"
+		msg = fmt.Sprintf("问题处于“%s”状态，正在审核，如需修改请先退回", StatusNames[status])
 	}
-	return &Error{Code: ECONFLICT, Field: "status", Message: fmt.Sprintf("问题处于“%s”状态：%s", StatusNames[status], why)}
+	return &Error{Code: ECONFLICT, Field: "status", Message: msg}
 }
 
 // AcceptsEvidence reports whether evidence (档案材料) may be attached to a

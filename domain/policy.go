@@ -27,6 +27,10 @@ const (
 	ActSpotCheck       Action = "spot_check"       // 督导检查
 	ActHandleTips      Action = "handle_tips"      // dispatch, verify, link tips
 	ActRevealReporter  Action = "reveal_reporter"  // see a tipster's identity
+	ActReadTips        Action = "read_tips"        // see tips in scope (never the reporter)
+	ActEnterTips       Action = "enter_tips"       // enter hotline/letter/visit tips, 12350 numbers and batches
+	ActRewardTips      Action = "reward_tips"      // reward rules of the campaign
+	ActManageAPIKeys   Action = "manage_api_keys"  // Open311 partner keys
 )
 
 // policy says which roles may perform each action. Approvals are not here:
@@ -55,6 +59,10 @@ var policy = map[Action][]Role{
 	ActSpotCheck:       {RoleSupervisor, RoleAdmin},
 	ActHandleTips:      {RoleTownOfficer, RoleDistrictOffice, RoleAdmin},
 	ActRevealReporter:  {RoleDistrictOffice},
+	ActReadTips:        {RoleTownOfficer, RoleTownHead, RoleDistrictOffice, RoleSupervisor, RoleDiscipline, RoleAdmin},
+	ActEnterTips:       {RoleDistrictOffice, RoleAdmin},
+	ActRewardTips:      {RoleDistrictOffice, RoleAdmin},
+	ActManageAPIKeys:   {RoleAdmin},
 }
 
 // RoleMay reports whether role r may perform act anywhere in its scope.

@@ -34,6 +34,10 @@ var wantMatrix = map[Action]string{
 	ActSpotCheck:       "sa",
 	ActHandleTips:      "oda",
 	ActRevealReporter:  "d",
+	ActReadTips:        "ohdska",
+	ActEnterTips:       "da",
+	ActRewardTips:      "da",
+	ActManageAPIKeys:   "a",
 }
 
 var roleInitial = map[Role]string{

@@ -108,26 +108,3 @@ func TestAttachmentNormalize(t *testing.T) {
 		}
 	}
 }
-
-func TestListPath(t *testing.T) {
-	district := OrgUnit{ID: 1, Path: "/1/"}
-	town := OrgUnit{ID: 2, Path: "/1/2/"}
-	village := OrgUnit{ID: 3, Path: "/1/2/3/"}
-	other := OrgUnit{ID: 4, Path: "/1/4/"}
-	grid := &Actor{Scope: village}
-	officer := &Actor{Scope: town}
-	for _, tc := range []struct {
-		a    *Actor
-		o    *OrgUnit
-		want string
-	}{
-		{officer, nil, town.Path}, {officer, &village, village.Path}, {grid, &town, village.Path}, {grid, &district, village.Path},
-	} {
-		if got, err := tc.a.ListPath(tc.o); err != nil || got != tc.want {
-			t.Errorf("%s asking %v: %q %v, want %q", tc.a.Scope.Path, tc.o, got, err, tc.want)
-		}
-	}
-	if _, err := officer.ListPath(&other); ErrorCode(err) != ENOTFOUND {
-		t.Fatalf("a unit outside the scope: %v", err)
-	}
-}

@@ -1,7 +1,6 @@
 package forms
 
 import (
-	"fmt"
 	"io"
 	"iter"
 
@@ -10,24 +9,13 @@ import (
 
 // WriteProblems writes 附件1 违法违规“小字头”及“停产停业”企业排查问题清单 as an
 // XLSX workbook with one worksheet, one row per case in the order given.
-// Rows are streamed, so a district's or a province's 100k cases stay in
-// bounded memory. An error from rows stops the export and is returned;
-// nothing is written to w then.
+// Rows are written as they are read — a province's million cases in flat
+// memory, the first bytes reaching w within a fraction of a second, and
+// again whenever bytes have waited half a second (w is flushed then, if it
+// has a Flush method). An error from rows stops the export and is returned;
+// if it comes before the first bytes went out (the first 64 KiB of the
+// file), nothing has been written to w; after, w has a truncated file that
+// no spreadsheet opens.
 func WriteProblems(w io.Writer, rows iter.Seq2[*domain.Case, error]) error {
-	sw, err := newSheetWriter(&att1, "")
-	if err != nil {
-		return err
-	}
-	defer sw.Close()
-	n := 0
-	for c, err := range rows {
-		if err != nil {
-			return fmt.Errorf("forms: 附件1 row %d: %w", n+1, err)
-		}
-		n++
-		if err := sw.writeRow(c, n, false); err != nil {
-			return err
-		}
-	}
-	return sw.finish(w)
+	return writeRows(w, &att1, rows)
 }

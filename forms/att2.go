@@ -11,11 +11,11 @@ import (
 // as an XLSX workbook with one worksheet: the 填报日期 line (filled, as a
 // date in Asia/Shanghai), one row per s.Rows and the 合计 row from s.Total.
 func WriteSummary(w io.Writer, s domain.Summary, filled time.Time) error {
-	sw, err := newSheetWriter(&att2, filledText(filled))
+	sw, err := newSheetWriter(w, &att2, filledText(filled))
 	if err != nil {
 		return err
 	}
-	defer sw.Close()
+	defer sw.stop()
 	for i := range s.Rows {
 		if err := sw.writeRow(&s.Rows[i], 0, false); err != nil {
 			return err
@@ -26,5 +26,5 @@ func WriteSummary(w io.Writer, s domain.Summary, filled time.Time) error {
 	if err := sw.writeRow(&total, 0, true); err != nil {
 		return err
 	}
-	return sw.finish(w)
+	return sw.finish()
 }

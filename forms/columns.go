@@ -39,11 +39,12 @@ type column[T any] struct {
 
 // form is one of the notice's forms.
 type form[T any] struct {
-	label string // "附件1"
-	title string
+	label string // "附件1"; "" for none
+	title string // "" for none
 	sheet string // worksheet name
-	// headRow is the spreadsheet row (1-based) of the first header row; the
-	// second header row follows and data starts two rows below.
+	// headRow is the spreadsheet row (1-based) of the first header row,
+	// below the label, the title and the 填报日期 line that the form has;
+	// data starts below the header rows.
 	headRow int
 	cols    []column[T]
 }
@@ -169,15 +170,30 @@ type headCell struct {
 	colspan, rows int
 }
 
+// headRows is how many header rows fm has: two when any column is in a
+// group, else one.
+func (fm *form[T]) headRows() int { return headRowsOf(fm.cols) }
+
+func headRowsOf[T any](cols []column[T]) int {
+	for _, c := range cols {
+		if c.group != "" {
+			return 2
+		}
+	}
+	return 1
+}
+
 // header lays out a form's two header rows: a grouped run of columns gets
 // one merged cell on the first row and its own heads on the second; a
-// column without a group spans both rows.
+// column without a group spans both rows. Without any group (a list) the
+// header is one row.
 func header[T any](cols []column[T]) []headCell {
 	var cells []headCell
+	rows := headRowsOf(cols)
 	for i := 0; i < len(cols); {
 		c := cols[i]
 		if c.group == "" {
-			cells = append(cells, headCell{text: c.head, col: i, colspan: 1, rows: 2})
+			cells = append(cells, headCell{text: c.head, col: i, colspan: 1, rows: rows})
 			i++
 			continue
 		}

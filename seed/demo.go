@@ -84,6 +84,9 @@ func Demo(ctx context.Context, db *app.App, out io.Writer) error {
 	if err := DemoReports(ctx, db, camp, users); err != nil {
 		return err
 	}
+	if err := DemoTips(ctx, db, camp, users); err != nil {
+		return err
+	}
 	fmt.Fprintf(out, "demo campaign %q loaded (%s — %s); demo users, all with password %s:\n", camp.Name, camp.StartDate, camp.EndDate, pw)
 	tw := tabwriter.NewWriter(out, 2, 4, 2, ' ', 0)
 	for _, u := range users.list {

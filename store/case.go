@@ -232,10 +232,33 @@ const (
 var caseSortCols = map[CaseSort]string{SortProblemNo: "c.problem_no", SortUpdated: "c.updated_at", SortCreated: "c.created_at",
 	SortUnitName: "c.unit_name", SortDeadline: "c.rectify_deadline"}
 
-// CaseFilter selects cases by plain criteria; zero values are no criterion.
+// CaseKey is a case's position in a list order: the stored value of the
+// order's column and the case's id (the tie-break).
+type CaseKey struct {
+	Value string
+	ID    int64
+}
+
+// CaseKeyOf is c's position in the order s, as the column stores it.
+func CaseKeyOf(c *domain.Case, s CaseSort) CaseKey {
+	switch s {
+	case SortUpdated:
+		return CaseKey{ts(c.UpdatedAt), c.ID}
+	case SortCreated:
+		return CaseKey{ts(c.CreatedAt), c.ID}
+	case SortUnitName:
+		return CaseKey{c.UnitName, c.ID}
+	case SortDeadline:
+		return CaseKey{string(c.RectifyDeadline), c.ID}
+	}
+	return CaseKey{c.ProblemNo, c.ID}
+}
+
+// CaseFilter selects cases by plain criteria; zero values are no criterion,
+// except Scope, whose zero value selects nothing.
 type CaseFilter struct {
-	Path       string // the cases whose place lies in this subtree
-	CampaignID int64
+	Scope      domain.ScopeFilter // the cases placed in a unit's subtree
+	CampaignID int64              // 0: every campaign
 	VillageID  int64
 	SiteID     int64
 	Status     domain.CaseStatus
@@ -253,9 +276,12 @@ type CaseFilter struct {
 	// (domain.UnderSupervision, underSupervisionCond).
 	UnderSupervision bool
 	// Q: unit name, address, problem_no or source_no contains it.
-	Q      string
-	Sort   CaseSort
-	Desc   bool
+	Q    string
+	Sort CaseSort
+	Desc bool
+	// After (keyset paging) keeps only the cases after this position in the
+	// order; Offset then counts from there.
+	After  *CaseKey
 	Limit  int // 0: all
 	Offset int
 }
@@ -296,11 +322,27 @@ func liveCond(w *sqlWhere) {
 	w.add(`c.status NOT IN (`+strings.TrimPrefix(strings.Repeat(", $?", len(args)), ", ")+`)`, args...)
 }
 
-func (r Reader) caseWhere(f CaseFilter) sqlWhere {
+// caseWhere is f's WHERE clause over cases c: equality on the columns the
+// list indexes of 0009_list_indexes.sql lead with (campaign_id, then org_id
+// or village_id, then status), so a page is read in order from an index.
+// No campaign named is every campaign, written as an IN list of their ids
+// (a handful) so that those indexes still apply.
+func (r Reader) caseWhere(f CaseFilter) (sqlWhere, error) {
 	var w sqlWhere
-	w.add(`p.path LIKE $?`, f.Path+"%")
 	if f.CampaignID != 0 {
 		w.add(`c.campaign_id = $?`, f.CampaignID)
+	} else {
+		ids, err := r.idColumn(`SELECT id FROM campaigns ORDER BY id`)
+		if err != nil {
+			return w, fmt.Errorf("campaigns: %w", err)
+		}
+		if len(ids) == 0 {
+			ids = []int64{0}
+		}
+		w.add(`c.campaign_id IN (`+strings.TrimPrefix(strings.Repeat(", $?", len(ids)), ", ")+`)`, anys(ids)...)
+	}
+	if !f.Scope.All {
+		w.addScope(f.Scope, "c.org_id", "c.village_id")
 	}
 	if f.SiteID != 0 {
 		w.add(`c.site_id = $?`, f.SiteID)
@@ -341,52 +383,83 @@ func (r Reader) caseWhere(f CaseFilter) sqlWhere {
 		w.add(`(c.unit_name `+op+` $? ESCAPE '\' OR c.address `+op+` $? ESCAPE '\' OR c.problem_no `+op+` $? ESCAPE '\' OR c.source_no `+op+` $? ESCAPE '\')`,
 			pat, pat, pat, pat)
 	}
-	return w
+	return w, nil
 }
 
-// CountCases counts the cases matching f (its order and paging aside).
+func anys(ids []int64) []any {
+	out := make([]any, len(ids))
+	for i, id := range ids {
+		out[i] = id
+	}
+	return out
+}
+
+// CountCases counts the cases matching f (its order, position and paging
+// aside): an exact COUNT(*), read from the list indexes.
 func (r Reader) CountCases(f CaseFilter) (int, error) {
-	w := r.caseWhere(f)
+	w, err := r.caseWhere(f)
+	if err != nil {
+		return 0, err
+	}
 	var n int
-	if err := r.q.QueryRowContext(r.ctx, `SELECT COUNT(*)`+caseFrom+w.sql(), w.args...).Scan(&n); err != nil {
+	if err := r.q.QueryRowContext(r.ctx, `SELECT COUNT(*) FROM cases c`+w.sql(), w.args...).Scan(&n); err != nil {
 		return 0, fmt.Errorf("count cases: %w", err)
 	}
 	return n, nil
 }
 
-// Cases lists the cases matching f in its order and page, with the total
-// count of matches for paging.
-func (r Reader) Cases(f CaseFilter) ([]*domain.Case, int, error) {
-	col, ok := caseSortCols[f.Sort]
-	if !ok {
-		return nil, 0, fmt.Errorf("cases: unknown sort %d", f.Sort)
-	}
-	dir := " ASC"
-	if f.Desc {
-		dir = " DESC"
-	}
-	total, err := r.CountCases(f)
+// Cases lists the cases matching f in its order, from its position and in
+// its page; more reports whether a case follows the page.
+func (r Reader) Cases(f CaseFilter) (out []*domain.Case, more bool, err error) {
+	query, args, err := r.casesQuery(f)
 	if err != nil {
-		return nil, 0, err
+		return nil, false, err
 	}
-	w := r.caseWhere(f)
-	rows, err := r.q.QueryContext(r.ctx, `SELECT `+caseCols+caseFrom+w.sql()+` ORDER BY `+col+dir+`, c.id`+dir+r.db.limitSQL(f.Limit, f.Offset), w.args...)
+	rows, err := r.q.QueryContext(r.ctx, query, args...)
 	if err != nil {
-		return nil, 0, fmt.Errorf("list cases: %w", err)
+		return nil, false, fmt.Errorf("list cases: %w", err)
 	}
 	defer rows.Close()
-	out := []*domain.Case{}
+	out = []*domain.Case{}
 	for rows.Next() {
 		c, _, err := scanCase(rows)
 		if err != nil {
-			return nil, 0, err
+			return nil, false, err
 		}
 		out = append(out, c)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, 0, err
+		return nil, false, err
 	}
-	return out, total, nil
+	if f.Limit > 0 && len(out) > f.Limit {
+		out, more = out[:f.Limit], true
+	}
+	return out, more, nil
+}
+
+// casesQuery is the SELECT of Cases (one row beyond the page, to tell
+// whether more follow).
+func (r Reader) casesQuery(f CaseFilter) (string, []any, error) {
+	col, ok := caseSortCols[f.Sort]
+	if !ok {
+		return "", nil, fmt.Errorf("cases: unknown sort %d", f.Sort)
+	}
+	dir, after := " ASC", ">"
+	if f.Desc {
+		dir, after = " DESC", "<"
+	}
+	w, err := r.caseWhere(f)
+	if err != nil {
+		return "", nil, err
+	}
+	if f.After != nil {
+		w.add(`(`+col+`, c.id) `+after+` ($?, $?)`, f.After.Value, f.After.ID)
+	}
+	limit := f.Limit
+	if limit > 0 {
+		limit++
+	}
+	return `SELECT ` + caseCols + caseFrom + w.sql() + ` ORDER BY ` + col + dir + `, c.id` + dir + r.db.limitSQL(limit, f.Offset), w.args, nil
 }
 
 // migrateData runs the Go step of a migration, in its transaction, after

@@ -40,22 +40,6 @@ func (f *caseFixture) mustCase(t *testing.T, actor string, in app.CaseInput) *do
 	return c
 }
 
-// auditCount counts events of an entity.
-func (f *caseFixture) auditCount(t *testing.T, entity string, id int64, action string) int {
-	t.Helper()
-	evs, err := f.db.Reader(context.Background()).AuditEvents(store.AuditFilter{Entity: entity, EntityID: id})
-	if err != nil {
-		t.Fatal(err)
-	}
-	n := 0
-	for _, e := range evs {
-		if action == "" || e.Action == action {
-			n++
-		}
-	}
-	return n
-}
-
 func TestCreateCase_ConcurrentNumbersDistinct(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, dialect store.Dialect) {
 		f := newCaseFixture(t, dialect)

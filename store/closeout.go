@@ -137,21 +137,21 @@ func (r Reader) CaseFiles(caseID int64) ([]domain.SignedFile, error) {
 }
 
 // ReviewQueueFilter selects the cases of the "待我审核" inbox's query: those
-// placed under ScopePath (an org unit's path) in one of Statuses, or — with
-// Slots — sitting in one of the slots (domain.ReviewSlot: a status, with or
-// without a village), which is exactly the cases waiting for one role's
-// signature (TestReviewSlotsSQL_MatchDomain). Limit 0: all.
+// placed in Scope in one of Statuses, or — with Slots — sitting in one of
+// the slots (domain.ReviewSlot: a status, with or without a village), which
+// is exactly the cases waiting for one role's signature (app's
+// TestPendingReviews_CountsTheInbox holds it to the inbox). Limit 0: all.
 type ReviewQueueFilter struct {
-	ScopePath string
-	Statuses  []domain.CaseStatus
-	Slots     []domain.ReviewSlot
-	Limit     int
+	Scope    domain.ScopeFilter
+	Statuses []domain.CaseStatus
+	Slots    []domain.ReviewSlot
+	Limit    int
 }
 
 // where is the filter's WHERE clause; false when nothing can match.
 func (f ReviewQueueFilter) where() (sqlWhere, bool) {
 	var w sqlWhere
-	w.add(`p.path LIKE $?`, f.ScopePath+"%")
+	w.addScope(f.Scope, "c.org_id", "c.village_id")
 	var alts []string
 	var args []any
 	mark := func(v any) string {
@@ -179,8 +179,6 @@ func (f ReviewQueueFilter) where() (sqlWhere, bool) {
 	return w, true
 }
 
-const reviewFrom = ` FROM cases c JOIN org_units p ON p.id = COALESCE(c.village_id, c.org_id)`
-
 // ReviewQueue lists the ids of the cases matching f, least recently changed
 // first.
 func (r Reader) ReviewQueue(f ReviewQueueFilter) ([]int64, error) {
@@ -188,7 +186,7 @@ func (r Reader) ReviewQueue(f ReviewQueueFilter) ([]int64, error) {
 	if !ok {
 		return []int64{}, nil
 	}
-	ids, err := r.idColumn(`SELECT c.id`+reviewFrom+w.sql()+` ORDER BY c.updated_at, c.id`+r.db.limitSQL(f.Limit, 0), w.args...)
+	ids, err := r.idColumn(`SELECT c.id FROM cases c`+w.sql()+` ORDER BY c.updated_at, c.id`+r.db.limitSQL(f.Limit, 0), w.args...)
 	if err != nil {
 		return nil, fmt.Errorf("review queue: %w", err)
 	}
@@ -202,7 +200,7 @@ func (r Reader) CountReviewQueue(f ReviewQueueFilter) (int, error) {
 		return 0, nil
 	}
 	var n int
-	if err := r.q.QueryRowContext(r.ctx, `SELECT COUNT(*)`+reviewFrom+w.sql(), w.args...).Scan(&n); err != nil {
+	if err := r.q.QueryRowContext(r.ctx, `SELECT COUNT(*) FROM cases c`+w.sql(), w.args...).Scan(&n); err != nil {
 		return 0, fmt.Errorf("count review queue: %w", err)
 	}
 	return n, nil

@@ -196,7 +196,7 @@ func TestCloseoutRows_RoundTrip(t *testing.T) {
 				t.Fatalf("superseded %+v %v", rows, err)
 			}
 			files, err := tx.CaseFiles(c.ID)
-			if err != nil || len(files) != 0 {
+			if err != nil || len(files) != 1 { // readyCase's 整改完成照片
 				t.Fatalf("files %+v %v", files, err)
 			}
 			return nil
@@ -247,8 +247,8 @@ func TestDelegationRows_RoundTripAndFilters(t *testing.T) {
 					t.Fatalf("%s: %d delegations (%v), want %d", tc.name, len(got), err, tc.want)
 				}
 			}
-			if del, err := tx.ActiveDelegation(officer.ID, from.Add(time.Hour)); err != nil || del == nil || del.ID != x.ID {
-				t.Fatalf("in force: %+v %v", del, err)
+			if held, err := tx.HeldDelegations(officer.ID, from.Add(time.Hour)); err != nil || len(held) != 1 || held[0].ID != x.ID {
+				t.Fatalf("held: %+v %v", held, err)
 			}
 			revoked := from.Add(2 * time.Hour)
 			if err := tx.UpdateDelegationRevokedAt(x.ID, revoked); err != nil {
@@ -257,8 +257,8 @@ func TestDelegationRows_RoundTripAndFilters(t *testing.T) {
 			if got, err := tx.Delegation(x.ID); err != nil || got.RevokedAt == nil || !got.RevokedAt.Equal(revoked) {
 				t.Fatalf("revoked %+v %v", got, err)
 			}
-			if del, err := tx.ActiveDelegation(officer.ID, revoked); err != nil || del != nil {
-				t.Fatalf("in force after its revocation: %+v %v", del, err)
+			if held, err := tx.HeldDelegations(officer.ID, revoked); err != nil || domain.DelegationInForce(held, revoked) != nil {
+				t.Fatalf("in force after its revocation: %+v %v", held, err)
 			}
 			users, err := tx.DelegationUsers(store.DelegationUserFilter{Role: domain.RoleTownOfficer, ScopePath: f.orgs["五星街道"].Path,
 				ExceptID: head.ID, ActiveOnly: true})

@@ -1,7 +1,6 @@
 package store
 
 import (
-	"context"
 	"fmt"
 	"strconv"
 	"time"
@@ -99,19 +98,6 @@ func (r Reader) Delegations(f DelegationFilter) ([]*domain.Delegation, error) {
 	return out, rows.Err()
 }
 
-// activeDelegation is Reader.ActiveDelegation: the delegations userID holds
-// that have not ended by now, and of them the one the domain finds in force.
-func activeDelegation(ctx context.Context, q querier, userID int64, now time.Time) (*domain.Delegation, error) {
-	if userID == 0 {
-		return nil, nil
-	}
-	held, err := Reader{ctx: ctx, q: q}.Delegations(DelegationFilter{DelegateUserID: userID, EndsAfter: now})
-	if err != nil {
-		return nil, err
-	}
-	return domain.DelegationInForce(held, now), nil
-}
-
 // DelegationUserFilter selects users for a delegation: one by ID, or the
 // active users of a role under a unit's path but one; a zero field is no
 // criterion.
@@ -163,11 +149,4 @@ func (r Reader) DelegationUsers(f DelegationUserFilter) ([]*domain.User, error) 
 		out = append(out, &u)
 	}
 	return out, rows.Err()
-}
-
-// ActiveDelegation is Reader.ActiveDelegation over the database. Only the
-// weekly report's submission (report.go) still calls it from the store;
-// it goes when that use case moves to app.
-func (d *DB) ActiveDelegation(ctx context.Context, userID int64, now time.Time) (*domain.Delegation, error) {
-	return activeDelegation(ctx, d.db, userID, now)
 }

@@ -45,3 +45,19 @@ func (d *DB) likeOp() string {
 	}
 	return "LIKE" // SQLite's LIKE is case-insensitive for ASCII
 }
+
+// pathRange is the condition lo <= col < hi on an org path, compared byte
+// by byte as the path index orders it (SQLite's BINARY collation;
+// text_pattern_ops on PostgreSQL, whatever the database's collation).
+// lo and hi are placeholders.
+func (d *DB) pathRange(col, lo, hi string) string {
+	if d.dialect == Postgres {
+		return col + ` ~>=~ ` + lo + ` AND ` + col + ` ~<~ ` + hi
+	}
+	return col + ` >= ` + lo + ` AND ` + col + ` < ` + hi
+}
+
+// subtreeBounds are the bounds of pathRange holding the paths of a
+// unit's subtree: every path that starts with path (paths are digits and
+// '/', all below '~').
+func subtreeBounds(path string) (lo, hi string) { return path, path + "~" }

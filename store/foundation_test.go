@@ -84,13 +84,6 @@ func (f *fixture) login(t *testing.T, user, pw string) *domain.Actor {
 	return a
 }
 
-func wantCode(t *testing.T, err error, code string) {
-	t.Helper()
-	if got := domain.ErrorCode(err); got != code {
-		t.Fatalf("error code = %q (%v), want %q", got, err, code)
-	}
-}
-
 func TestCreateUser_ConcurrentWritesAllSucceed(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, dialect store.Dialect) {
 		f := newFixture(t, dialect)

@@ -99,7 +99,8 @@ func (r Reader) Children(id int64) ([]*domain.OrgUnit, error) {
 
 // Subtree lists root and every unit below it, depth first in official order.
 func (r Reader) Subtree(root *domain.OrgUnit) ([]*domain.OrgUnit, error) {
-	all, err := r.orgs(`SELECT `+orgCols+` FROM org_units WHERE path LIKE $1 ORDER BY level, id`, root.Path+"%")
+	lo, hi := subtreeBounds(root.Path)
+	all, err := r.orgs(`SELECT `+orgCols+` FROM org_units WHERE `+r.db.pathRange("path", "$1", "$2")+` ORDER BY level, id`, lo, hi)
 	if err != nil {
 		return nil, err
 	}
@@ -137,9 +138,13 @@ func (r Reader) orgs(query string, args ...any) ([]*domain.OrgUnit, error) {
 	return out, rows.Err()
 }
 
-// ActiveDelegation returns the delegation userID holds at now, or nil.
-func (r Reader) ActiveDelegation(userID int64, now time.Time) (*domain.Delegation, error) {
-	return activeDelegation(r.ctx, r.q, userID, now)
+// HeldDelegations lists the delegations userID holds that end after now
+// (the use case picks the one in force: domain.DelegationInForce).
+func (r Reader) HeldDelegations(userID int64, now time.Time) ([]*domain.Delegation, error) {
+	if userID == 0 {
+		return nil, nil
+	}
+	return r.Delegations(DelegationFilter{DelegateUserID: userID, EndsAfter: now})
 }
 
 // IsNotFound reports whether err says a row was missing.

@@ -15,11 +15,11 @@ import (
 // for a reopen is domain/schedule.go's (RecheckDue, AwaitsRecheckReopen).
 
 // RecheckFilter selects the sites of the re-check due list's query: placed
-// under ScopePath, shut by their register state (one of States) or by their
+// in Scope, shut by their register state (one of States) or by their
 // case of the campaign (a Shutdown among Shutdowns); a case in IgnoreStatus
 // (voided) is no case.
 type RecheckFilter struct {
-	ScopePath    string
+	Scope        domain.ScopeFilter
 	CampaignID   int64
 	States       []string
 	Shutdowns    []domain.Shutdown
@@ -42,7 +42,8 @@ type RecheckSite struct {
 
 // RecheckSites lists the sites matching f in id order.
 func (r Reader) RecheckSites(f RecheckFilter) ([]RecheckSite, error) {
-	args := []any{f.CampaignID, f.IgnoreStatus, f.ScopePath + "%"}
+	args := []any{f.CampaignID, f.IgnoreStatus}
+	scope := placeCond(f.Scope, "s.org_id", "s.village_id", &args)
 	in := func(vals []string) string {
 		marks := make([]string, len(vals))
 		for i, v := range vals {
@@ -69,7 +70,7 @@ func (r Reader) RecheckSites(f RecheckFilter) ([]RecheckSite, error) {
 			(SELECT MAX(i.inspected_at) FROM inspections i WHERE i.site_id = s.id AND i.campaign_id = $1)
 		FROM sites s JOIN org_units p ON p.id = COALESCE(s.village_id, s.org_id)
 		LEFT JOIN cases c ON c.site_id = s.id AND c.campaign_id = $1 AND c.status <> $2
-		WHERE p.path LIKE $3 AND (`+strings.Join(shut, " OR ")+`)
+		WHERE `+scope+` AND (`+strings.Join(shut, " OR ")+`)
 		ORDER BY s.id`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("re-check sites: %w", err)
@@ -98,10 +99,10 @@ func (r Reader) RecheckSites(f RecheckFilter) ([]RecheckSite, error) {
 }
 
 // ReopenPromptFilter selects the cases of the reopen prompts' query: of
-// CampaignID, placed under ScopePath, in Status (closed out), whose site has
+// CampaignID, placed in Scope, in Status (closed out), whose site has
 // an inspection with FindingOutcome (a problem) after the case's 销号 time.
 type ReopenPromptFilter struct {
-	ScopePath      string
+	Scope          domain.ScopeFilter
 	CampaignID     int64
 	Status         domain.CaseStatus
 	FindingOutcome string
@@ -116,12 +117,13 @@ type ReopenPrompt struct {
 
 // ReopenPrompts lists the cases matching f by 问题编号.
 func (r Reader) ReopenPrompts(f ReopenPromptFilter) ([]ReopenPrompt, error) {
+	args := []any{f.CampaignID, f.Status, f.FindingOutcome}
 	rows, err := r.q.QueryContext(r.ctx, `SELECT c.id,
-			(SELECT MAX(i.inspected_at) FROM inspections i WHERE i.site_id = c.site_id AND i.outcome = $4)
-		FROM cases c JOIN org_units p ON p.id = COALESCE(c.village_id, c.org_id)
-		WHERE p.path LIKE $1 AND c.campaign_id = $2 AND c.status = $3
-		AND EXISTS (SELECT 1 FROM inspections i WHERE i.site_id = c.site_id AND i.outcome = $4 AND i.inspected_at > c.closed_at)
-		ORDER BY c.problem_no`, f.ScopePath+"%", f.CampaignID, f.Status, f.FindingOutcome)
+			(SELECT MAX(i.inspected_at) FROM inspections i WHERE i.site_id = c.site_id AND i.outcome = $3)
+		FROM cases c
+		WHERE c.campaign_id = $1 AND c.status = $2 AND `+placeCond(f.Scope, "c.org_id", "c.village_id", &args)+`
+		AND EXISTS (SELECT 1 FROM inspections i WHERE i.site_id = c.site_id AND i.outcome = $3 AND i.inspected_at > c.closed_at)
+		ORDER BY c.problem_no`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("reopen prompts: %w", err)
 	}

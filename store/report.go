@@ -55,19 +55,19 @@ func (r Reader) ReportAt(campaignID, orgID int64, deadline time.Time) (*domain.W
 	return x, nil
 }
 
-// ReportQuery selects weekly reports: a campaign's, of the towns whose path
-// starts with Path ("" for all), optionally at one Deadline and in one of
-// Statuses.
+// ReportQuery selects weekly reports: a campaign's, of the towns in Scope
+// (All for every town; the zero value selects none), optionally at one
+// Deadline and in one of Statuses.
 type ReportQuery struct {
 	CampaignID int64
-	Path       string
+	Scope      domain.ScopeFilter
 	Deadline   time.Time // zero: every deadline
 	Statuses   []domain.ReportStatus
 }
 
 func (q ReportQuery) where() (string, []any) {
-	conds := []string{`r.campaign_id = $1`, `o.path LIKE $2`}
-	args := []any{q.CampaignID, q.Path + "%"}
+	args := []any{q.CampaignID}
+	conds := []string{`r.campaign_id = $1`, townCond(q.Scope, "r.org_id", &args)}
 	if !q.Deadline.IsZero() {
 		args = append(args, ts(q.Deadline))
 		conds = append(conds, `r.deadline = $`+strconv.Itoa(len(args)))
@@ -268,22 +268,22 @@ func (tx *Tx) PutDeadlineOverride(campaignID int64, o domain.DeadlineOverride) e
 	return nil
 }
 
-// ExemptionQuery selects exemptions: a campaign's, of the towns whose path
-// starts with Path, optionally at one Deadline.
+// ExemptionQuery selects exemptions: a campaign's, of the towns in Scope
+// (All for every town; the zero value selects none), optionally at one
+// Deadline.
 type ExemptionQuery struct {
 	CampaignID int64
-	Path       string
+	Scope      domain.ScopeFilter
 	Deadline   time.Time // zero: every deadline
 }
 
 // Exemptions lists the exemptions q selects, in id order.
 func (r Reader) Exemptions(q ExemptionQuery) ([]domain.Exemption, error) {
+	args := []any{q.CampaignID}
 	query := `SELECT e.id, e.campaign_id, e.org_id, e.deadline, e.reason FROM report_exemptions e
-		JOIN org_units o ON o.id = e.org_id WHERE e.campaign_id = $1 AND o.path LIKE $2`
-	args := []any{q.CampaignID, q.Path + "%"}
+		WHERE e.campaign_id = $1 AND ` + townCond(q.Scope, "e.org_id", &args)
 	if !q.Deadline.IsZero() {
-		query += ` AND e.deadline = $3`
-		args = append(args, ts(q.Deadline))
+		query += ` AND e.deadline = ` + bind(&args, ts(q.Deadline))
 	}
 	rows, err := r.q.QueryContext(r.ctx, query+` ORDER BY e.id`, args...)
 	if err != nil {
@@ -331,12 +331,12 @@ func (tx *Tx) DeleteExemption(id int64) error {
 	return nil
 }
 
-// CaseCountQuery counts a campaign's cases placed under Path per town:
+// CaseCountQuery counts a campaign's cases placed in Scope per town:
 // those whose created_at (with Closed, closed_at) lies in (From, To], in
 // Status when set, and not in NotStatus when set.
 type CaseCountQuery struct {
 	CampaignID int64
-	Path       string
+	Scope      domain.ScopeFilter
 	Closed     bool
 	From, To   time.Time
 	Status     domain.CaseStatus
@@ -349,9 +349,9 @@ func (r Reader) CaseCountsByTown(q CaseCountQuery) (map[int64]int, error) {
 	if q.Closed {
 		col = "c.closed_at"
 	}
-	query := `SELECT c.org_id, COUNT(*) FROM cases c JOIN org_units p ON p.id = COALESCE(c.village_id, c.org_id)
-		WHERE c.campaign_id = $1 AND p.path LIKE $2 AND ` + col + ` > $3 AND ` + col + ` <= $4`
-	args := []any{q.CampaignID, q.Path + "%", ts(q.From), ts(q.To)}
+	args := []any{q.CampaignID, ts(q.From), ts(q.To)}
+	query := `SELECT c.org_id, COUNT(*) FROM cases c
+		WHERE c.campaign_id = $1 AND ` + col + ` > $2 AND ` + col + ` <= $3 AND ` + placeCond(q.Scope, "c.org_id", "c.village_id", &args)
 	if q.Status != "" {
 		args = append(args, q.Status)
 		query += ` AND c.status = $` + strconv.Itoa(len(args))

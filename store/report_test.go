@@ -133,15 +133,18 @@ func TestWeeklyReportRows_RoundTripAndConstraints(t *testing.T) {
 			t.Fatalf("frozen forms: %+v %+v %+v %v", gotRow, gotProblems, gotV, err)
 		}
 		// The status filter takes the statuses given as parameters.
+		all := domain.ScopeFilter{All: true}
 		for _, c := range []struct {
 			q    store.ReportQuery
 			want int
 		}{
-			{store.ReportQuery{CampaignID: rs.camp.ID, Statuses: domain.RollUpStatuses()}, 1},
-			{store.ReportQuery{CampaignID: rs.camp.ID, Statuses: []domain.ReportStatus{domain.ReportDraft}}, 0},
-			{store.ReportQuery{CampaignID: rs.camp.ID, Path: wx.Path, Deadline: rsDeadline}, 1},
-			{store.ReportQuery{CampaignID: rs.camp.ID, Path: yh.Path}, 0},
-			{store.ReportQuery{CampaignID: rs.camp.ID, Deadline: rsNext}, 0},
+			{store.ReportQuery{CampaignID: rs.camp.ID, Scope: all, Statuses: domain.RollUpStatuses()}, 1},
+			{store.ReportQuery{CampaignID: rs.camp.ID, Scope: all, Statuses: []domain.ReportStatus{domain.ReportDraft}}, 0},
+			{store.ReportQuery{CampaignID: rs.camp.ID, Scope: domain.ScopeFilter{TownID: wx.ID}, Deadline: rsDeadline}, 1},
+			{store.ReportQuery{CampaignID: rs.camp.ID, Scope: domain.ScopeFilter{TownIDs: []int64{yh.ID, wx.ID}}}, 1},
+			{store.ReportQuery{CampaignID: rs.camp.ID, Scope: domain.ScopeFilter{}}, 0},
+			{store.ReportQuery{CampaignID: rs.camp.ID, Scope: domain.ScopeFilter{TownID: yh.ID}}, 0},
+			{store.ReportQuery{CampaignID: rs.camp.ID, Scope: all, Deadline: rsNext}, 0},
 		} {
 			xs, err := r.Reports(c.q)
 			snaps, err2 := r.ReportSnapshots(c.q)
@@ -198,11 +201,11 @@ func TestExemptionsAndOverrides_RoundTrip(t *testing.T) {
 		}); !errors.Is(err, store.ErrDuplicate) {
 			t.Fatalf("second exemption: %v", err)
 		}
-		all, err := r.Exemptions(store.ExemptionQuery{CampaignID: rs.camp.ID})
+		all, err := r.Exemptions(store.ExemptionQuery{CampaignID: rs.camp.ID, Scope: domain.ScopeFilter{All: true}})
 		if err != nil || len(all) != 2 || all[0] != *e {
 			t.Fatalf("exemptions %+v %v", all, err)
 		}
-		if one, _ := r.Exemptions(store.ExemptionQuery{CampaignID: rs.camp.ID, Path: yh.Path, Deadline: rsNext}); len(one) != 1 || one[0].OrgID != yh.ID {
+		if one, _ := r.Exemptions(store.ExemptionQuery{CampaignID: rs.camp.ID, Scope: domain.ScopeFilter{TownID: yh.ID}, Deadline: rsNext}); len(one) != 1 || one[0].OrgID != yh.ID {
 			t.Fatalf("by path and deadline: %+v", one)
 		}
 		rs.write(t, func(tx *store.Tx) error {
@@ -211,7 +214,7 @@ func TestExemptionsAndOverrides_RoundTrip(t *testing.T) {
 			}
 			return tx.DeleteExemption(all[1].ID)
 		})
-		if all, _ = r.Exemptions(store.ExemptionQuery{CampaignID: rs.camp.ID}); len(all) != 1 || !all[0].Deadline.Equal(rsNext) {
+		if all, _ = r.Exemptions(store.ExemptionQuery{CampaignID: rs.camp.ID, Scope: domain.ScopeFilter{All: true}}); len(all) != 1 || !all[0].Deadline.Equal(rsNext) {
 			t.Fatalf("after move and delete: %+v", all)
 		}
 
@@ -265,7 +268,7 @@ func TestFinalSummaryRows_RoundTrip(t *testing.T) {
 		if got.SignedName != "wx_head" || got.SignedAt == nil || !got.SignedAt.Equal(*signed.SignedAt) || got.Version != 3 {
 			t.Fatalf("signed: %+v", got)
 		}
-		if list, err := r.FinalSummaries(rs.camp.ID, rs.orgs["永红街道"].Path); err != nil || len(list) != 0 {
+		if list, err := r.FinalSummaries(rs.camp.ID, domain.ScopeFilter{TownID: rs.orgs["永红街道"].ID}); err != nil || len(list) != 0 {
 			t.Fatalf("another town's summaries: %v %v", list, err)
 		}
 		if _, err := r.FinalSummary(x.ID + 1); !store.IsNotFound(err) {
@@ -296,7 +299,7 @@ func TestReportSnapshots_RollUpFilterMatchesDomain(t *testing.T) {
 			return nil
 		})
 		snaps, err := rs.db.Reader(context.Background()).ReportSnapshots(store.ReportQuery{CampaignID: rs.camp.ID,
-			Deadline: rsDeadline, Statuses: domain.RollUpStatuses()})
+			Scope: domain.ScopeFilter{All: true}, Deadline: rsDeadline, Statuses: domain.RollUpStatuses()})
 		if err != nil {
 			t.Fatal(err)
 		}

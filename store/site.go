@@ -79,11 +79,12 @@ func (tx *Tx) UpdateSite(s *domain.Site, readVersion int64) error {
 	return nil
 }
 
-// SiteQuery selects sites for a list; zero values are no criterion.
+// SiteQuery selects sites for a list; zero values are no criterion,
+// except Scope, whose zero value selects nothing.
 type SiteQuery struct {
-	Path       string // the site's place lies in the subtree at this org path
-	VillageID  int64  // exactly this village
-	Q          string // name, address or credit code contains (case-insensitive)
+	Scope      domain.ScopeFilter // the sites placed in a unit's subtree
+	VillageID  int64              // exactly this village
+	Q          string             // name, address or credit code contains (case-insensitive)
 	State      string
 	TargetType string
 	// CampaignID with Inspected (or NotInspected) keeps the sites with (or
@@ -92,29 +93,32 @@ type SiteQuery struct {
 	Inspected    bool
 	NotInspected bool
 	Sort         SiteSort
-	Desc         bool
-	Limit        int // 0: all
+	Reverse      bool  // the other way round from the order's own direction
+	BeforeID     int64 // keyset paging of the default order (newest first): only the sites with a smaller id; Offset counts from there
+	Limit        int   // 0: all
 	Offset       int
 }
 
 // SiteSort orders a site list; each breaks ties by id in the same direction.
 type SiteSort int
 
-// Site list orders.
+// Site list orders, each in its own direction unless Reverse.
 const (
-	SortSiteCreated SiteSort = iota // registration (id)
-	SortSiteName                    // 名称
-	SortSiteUpdated                 // last change
+	SortSiteCreated SiteSort = iota // registration (id), newest first: the default
+	SortSiteName                    // 名称, A to Z
+	SortSiteUpdated                 // last change, latest first
 )
 
-var siteSortCols = map[SiteSort]string{SortSiteCreated: "s.id", SortSiteName: "s.name", SortSiteUpdated: "s.updated_at"}
+// siteSortCols are the orders' columns and whether they run descending.
+var siteSortCols = map[SiteSort]struct {
+	col  string
+	desc bool
+}{SortSiteCreated: {"s.id", true}, SortSiteName: {"s.name", false}, SortSiteUpdated: {"s.updated_at", true}}
 
-// Sites lists the sites matching q in its order, with the total count for
-// paging.
-func (r Reader) Sites(q SiteQuery) ([]*domain.Site, int, error) {
+func (r Reader) siteWhere(q SiteQuery) sqlWhere {
 	var w sqlWhere
-	if q.Path != "" {
-		w.add(`p.path LIKE $?`, q.Path+"%")
+	if !q.Scope.All {
+		w.addScope(q.Scope, "s.org_id", "s.village_id")
 	}
 	if q.VillageID != 0 {
 		w.add(`s.village_id = $?`, q.VillageID)
@@ -136,20 +140,50 @@ func (r Reader) Sites(q SiteQuery) ([]*domain.Site, int, error) {
 	if q.NotInspected {
 		w.add(`NOT `+inspected, q.CampaignID)
 	}
-	col, ok := siteSortCols[q.Sort]
-	if !ok {
-		return nil, 0, fmt.Errorf("sites: unknown sort %d", q.Sort)
+	return w
+}
+
+// CountSites counts the sites matching q (its position and paging aside).
+func (r Reader) CountSites(q SiteQuery) (int, error) {
+	w := r.siteWhere(q)
+	var n int
+	if err := r.q.QueryRowContext(r.ctx, `SELECT COUNT(*) FROM sites s`+w.sql(), w.args...).Scan(&n); err != nil {
+		return 0, fmt.Errorf("count sites: %w", err)
 	}
-	dir := " ASC"
-	if q.Desc {
+	return n, nil
+}
+
+// Sites lists the sites matching q in its order (default newest first, by
+// id), from its position and in its page; more reports whether a site
+// follows the page.
+func (r Reader) Sites(q SiteQuery) (out []*domain.Site, more bool, err error) {
+	order, ok := siteSortCols[q.Sort]
+	if !ok {
+		return nil, false, fmt.Errorf("sites: unknown sort %d", q.Sort)
+	}
+	col, dir := order.col, " ASC"
+	if order.desc != q.Reverse {
 		dir = " DESC"
 	}
-	var total int
-	if err := r.q.QueryRowContext(r.ctx, `SELECT COUNT(*)`+siteFrom+w.sql(), w.args...).Scan(&total); err != nil {
-		return nil, 0, fmt.Errorf("count sites: %w", err)
+	w := r.siteWhere(q)
+	if q.BeforeID != 0 {
+		if q.Sort != SortSiteCreated || q.Reverse {
+			return nil, false, fmt.Errorf("sites: keyset paging is of the newest-first order only")
+		}
+		w.add(`s.id < $?`, q.BeforeID)
 	}
-	out, err := r.sites(`SELECT `+siteCols+siteFrom+w.sql()+` ORDER BY `+col+dir+`, s.id`+dir+r.db.limitSQL(q.Limit, q.Offset), w.args...)
-	return out, total, err
+	limit := q.Limit
+	if limit > 0 {
+		limit++
+	}
+	out, err = r.sites(`SELECT `+siteCols+` FROM sites s`+w.sql()+` ORDER BY `+col+dir+`, s.id`+dir+r.db.limitSQL(limit, q.Offset), w.args...)
+	if err != nil {
+		return nil, false, err
+	}
+	if q.Limit > 0 && len(out) > q.Limit {
+		out, more = out[:q.Limit], true
+	}
+	return out, more, nil
 }
 
 // SiteLookalikes lists, by id, up to five other sites with s's credit code

@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"reflect"
-	"strconv"
-	"strings"
 	"testing"
 	"time"
 
@@ -47,14 +45,6 @@ func verifyAudit(t *testing.T, db *store.DB) {
 	if err != nil || res.Broken != "" {
 		t.Fatalf("audit verify: %v %s", err, res.Broken)
 	}
-}
-
-func warningCodes(ws []domain.Warning) string {
-	var codes []string
-	for _, w := range ws {
-		codes = append(codes, w.Code)
-	}
-	return strings.Join(codes, ",")
 }
 
 // insertSites stores sites as given, in one transaction of the system.
@@ -167,5 +157,3 @@ func TestUpdateSite_RoundTripAndStale(t *testing.T) {
 		}
 	})
 }
-
-func itoa(n int64) string { return strconv.FormatInt(n, 10) }

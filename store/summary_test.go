@@ -47,7 +47,7 @@ func TestSummaryFacts_PlacesAndExcludedStatus(t *testing.T) {
 		r := rs.db.Reader(ctx)
 
 		var got []string
-		for c, err := range r.SummaryCases(rs.camp.ID, wx.Path, domain.StatusVoided) {
+		for c, err := range r.SummaryCases(rs.camp.ID, domain.ScopeFilter{TownID: wx.ID}, domain.StatusVoided) {
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -61,13 +61,13 @@ func TestSummaryFacts_PlacesAndExcludedStatus(t *testing.T) {
 			t.Fatalf("paths of 五星's cases %v, want %v", got, want)
 		}
 
-		sites, err := r.InspectedSites(rs.camp.ID, wx.Path)
+		sites, err := r.InspectedSites(rs.camp.ID, domain.ScopeFilter{TownID: wx.ID})
 		if err != nil || len(sites) != 3 { // 甲, 乙, and the voided case's site, inspected all the same
 			t.Fatalf("inspected sites %+v %v", sites, err)
 		}
 
 		var names []string
-		for c, err := range r.TownProblems(rs.camp.ID, wx.ID, wx.Path, domain.StatusVoided) {
+		for c, err := range r.TownProblems(rs.camp.ID, wx.ID, domain.ScopeFilter{TownID: wx.ID}, domain.StatusVoided) {
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -79,20 +79,20 @@ func TestSummaryFacts_PlacesAndExcludedStatus(t *testing.T) {
 
 		// Counts per town in (from, to], by created_at or by closed_at.
 		from, to := time.Date(2020, 10, 14, 0, 0, 0, 0, rsZone), time.Date(2020, 10, 15, 0, 0, 0, 0, rsZone)
-		n, err := r.CaseCountsByTown(store.CaseCountQuery{CampaignID: rs.camp.ID, Path: rs.orgs["钟楼区"].Path, From: from, To: to,
+		n, err := r.CaseCountsByTown(store.CaseCountQuery{CampaignID: rs.camp.ID, Scope: domain.ScopeFilter{All: true}, From: from, To: to,
 			NotStatus: domain.StatusVoided})
 		if err != nil || n[wx.ID] != 2 || n[yh.ID] != 1 {
 			t.Fatalf("registered per town %v %v", n, err)
 		}
-		n, _ = r.CaseCountsByTown(store.CaseCountQuery{CampaignID: rs.camp.ID, Path: rs.orgs["钟楼区"].Path, From: from, To: to,
+		n, _ = r.CaseCountsByTown(store.CaseCountQuery{CampaignID: rs.camp.ID, Scope: domain.ScopeFilter{All: true}, From: from, To: to,
 			Status: domain.StatusVoided})
 		if n[wx.ID] != 1 || len(n) != 1 {
 			t.Fatalf("voided per town %v", n)
 		}
-		if n, _ = r.CaseCountsByTown(store.CaseCountQuery{CampaignID: rs.camp.ID, Path: wx.Path, From: to, To: to.Add(time.Hour)}); len(n) != 0 {
+		if n, _ = r.CaseCountsByTown(store.CaseCountQuery{CampaignID: rs.camp.ID, Scope: domain.ScopeFilter{TownID: wx.ID}, From: to, To: to.Add(time.Hour)}); len(n) != 0 {
 			t.Fatalf("outside the window %v", n)
 		}
-		n, _ = r.CaseCountsByTown(store.CaseCountQuery{CampaignID: rs.camp.ID, Path: wx.Path, Closed: true, From: from, To: to})
+		n, _ = r.CaseCountsByTown(store.CaseCountQuery{CampaignID: rs.camp.ID, Scope: domain.ScopeFilter{TownID: wx.ID}, Closed: true, From: from, To: to})
 		if len(n) != 0 {
 			t.Fatalf("none closed out %v", n)
 		}

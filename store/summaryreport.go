@@ -47,10 +47,11 @@ func (r Reader) FinalSummaryOf(campaignID, orgID int64) (*domain.FinalSummary, e
 	return x, nil
 }
 
-// FinalSummaries lists a campaign's final summaries of the towns under path.
-func (r Reader) FinalSummaries(campaignID int64, path string) ([]*domain.FinalSummary, error) {
-	rows, err := r.q.QueryContext(r.ctx, `SELECT `+finalCols+finalFrom+` WHERE f.campaign_id = $1 AND o.path LIKE $2 ORDER BY f.id`,
-		campaignID, path+"%")
+// FinalSummaries lists a campaign's final summaries of the towns in scope.
+func (r Reader) FinalSummaries(campaignID int64, scope domain.ScopeFilter) ([]*domain.FinalSummary, error) {
+	args := []any{campaignID}
+	rows, err := r.q.QueryContext(r.ctx, `SELECT `+finalCols+finalFrom+` WHERE f.campaign_id = $1 AND `+townCond(scope, "f.org_id", &args)+` ORDER BY f.id`,
+		args...)
 	if err != nil {
 		return nil, fmt.Errorf("final summaries: %w", err)
 	}

@@ -50,6 +50,17 @@ func paging(r *http.Request) (limit, offset int, err error) {
 	return per, (page - 1) * per, nil
 }
 
+// afterParam reads the keyset cursor after= (the "next" of a previous
+// page, for paging deep); a page= beyond the first with it is refused.
+func afterParam(r *http.Request) (string, error) {
+	q := r.URL.Query()
+	after := strings.TrimSpace(q.Get("after"))
+	if after != "" && q.Get("page") != "" && q.Get("page") != "1" {
+		return "", domain.Invalid("after", "after 与 page 不能同时使用")
+	}
+	return after, nil
+}
+
 // queryID reads an optional numeric query parameter.
 func queryID(r *http.Request, name string) (int64, error) {
 	v := r.URL.Query().Get(name)
@@ -73,8 +84,9 @@ func idempotencyKey(r *http.Request) string {
 }
 
 type listResult[T any] struct {
-	Items []T `json:"items"`
-	Total int `json:"total"`
+	Items []T    `json:"items"`
+	Total int    `json:"total"`
+	Next  string `json:"next,omitempty"` // after= of the following page, when there is one
 }
 
 func list[T any](items []T, total int) listResult[T] {
@@ -104,7 +116,7 @@ func (s *Server) createSite(w http.ResponseWriter, r *http.Request, a *domain.Ac
 // siteFilter reads a site list's criteria from the query (the API's and the
 // register page's): org_id, village_id, q, state, target_type, inspected
 // (yes|no: 已排查 / 未排查 in campaign_id, default the active campaign),
-// sort, page, per_page.
+// sort, page, per_page, after.
 func siteFilter(r *http.Request) (app.SiteFilter, error) {
 	var f app.SiteFilter
 	var err error
@@ -131,6 +143,9 @@ func siteFilter(r *http.Request) (app.SiteFilter, error) {
 	if f.Limit, f.Offset, err = paging(r); err != nil {
 		return f, err
 	}
+	if f.After, err = afterParam(r); err != nil {
+		return f, err
+	}
 	return f, nil
 }
 
@@ -139,11 +154,13 @@ func (s *Server) listSites(w http.ResponseWriter, r *http.Request, a *domain.Act
 	if err != nil {
 		return err
 	}
-	items, total, err := s.app.Sites(r.Context(), a, f)
+	l, err := s.app.SiteList(r.Context(), a, f)
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, list(items, total))
+	res := list(l.Items, l.Total)
+	res.Next = l.Next
+	writeJSON(w, http.StatusOK, res)
 	return nil
 }
 
@@ -297,6 +314,9 @@ func caseFilter(r *http.Request) (app.CaseFilter, error) {
 	if f.Limit, f.Offset, err = paging(r); err != nil {
 		return f, err
 	}
+	if f.After, err = afterParam(r); err != nil {
+		return f, err
+	}
 	return f, nil
 }
 
@@ -316,11 +336,13 @@ func (s *Server) listCases(w http.ResponseWriter, r *http.Request, a *domain.Act
 	if err != nil {
 		return err
 	}
-	items, total, err := s.app.Cases(r.Context(), a, f)
+	l, err := s.app.CaseList(r.Context(), a, f)
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, list(items, total))
+	res := list(l.Items, l.Total)
+	res.Next = l.Next
+	writeJSON(w, http.StatusOK, res)
 	return nil
 }
 

@@ -303,6 +303,10 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request, a *domain.Act
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, d)
+	out, err := s.withTipFigures(r, a, d) // tips.go
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, out)
 	return nil
 }

@@ -119,6 +119,8 @@ func (s *Server) reportSummary(w http.ResponseWriter, r *http.Request, a *domain
 
 // xlsxWriter sets the download headers only when the workbook's first bytes
 // are written, so a failure before that is still answered as a JSON error.
+// The forms writers stream: they write as rows are read and call Flush when
+// bytes have waited, so the client gets them while the export runs.
 type xlsxWriter struct {
 	w        http.ResponseWriter
 	filename string
@@ -136,14 +138,28 @@ func (x *xlsxWriter) Write(p []byte) (int, error) {
 	return x.w.Write(p)
 }
 
-// sendXLSX runs write into the response; an error after the first byte
-// can only be logged.
+// Flush sends what has been written to the client.
+func (x *xlsxWriter) Flush() error {
+	if !x.started {
+		return nil
+	}
+	err := http.NewResponseController(x.w).Flush()
+	if errors.Is(err, http.ErrNotSupported) {
+		return nil
+	}
+	return err
+}
+
+// sendXLSX runs write into the response. An error before the first byte is
+// answered as usual; after it, the status line has gone out, so the error
+// is logged and the connection aborted: the client sees a failed download,
+// not a truncated file that looks complete.
 func (s *Server) sendXLSX(w http.ResponseWriter, r *http.Request, filename string, write func(io.Writer) error) error {
 	x := &xlsxWriter{w: w, filename: filename}
 	if err := write(x); err != nil {
 		if x.started {
 			s.log.Error("xlsx export", "path", r.URL.Path, "err", err)
-			return nil
+			panic(http.ErrAbortHandler)
 		}
 		return err
 	}

@@ -96,7 +96,7 @@ var catalog = map[string][2]string{ // [zh-CN, en]
 
 // catalogs lists every area's message catalog; each area keeps its strings
 // in its own file (msgs_*.go) so areas can grow without touching each other.
-var catalogs = []map[string][2]string{catalog, caseMessages, closeoutMessages, reportMessages, homeMessages, listMessages, evidenceMessages, helpMessages, adminMessages}
+var catalogs = []map[string][2]string{catalog, caseMessages, closeoutMessages, reportMessages, tipMessages, homeMessages, listMessages, evidenceMessages, helpMessages, adminMessages}
 
 // missedKey, when set, hears of every key translate cannot resolve: a key in
 // no catalog, or (in English) one without an English text, which then falls

@@ -88,6 +88,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 	s.uiCases(mux)
 	s.uiReports(mux)
 	s.uiCloseout(mux)
+	s.tipRoutes(mux)
 	s.uiOrgs(mux)
 	mux.HandleFunc(catchAll, s.notFound(mux))
 }

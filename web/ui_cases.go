@@ -262,6 +262,7 @@ type casesData struct {
 	Filter   app.CaseFilter
 	Page     int
 	Pages    int
+	Next     string // the cursor of the following page ("" on the last)
 	Query    url.Values
 	Towns    []*domain.OrgUnit
 	Villages []*domain.OrgUnit
@@ -271,8 +272,13 @@ type casesData struct {
 	Filtered bool // some criterion is set: the filters open
 }
 
-// pageURL builds the list URL for another page with the same filters.
+// PageURL is the list at another page, by number, with the same filters.
 func (d casesData) PageURL(page int) string { return d.Nav.PageURL(page) }
+
+// NextURL is the list's following page, by its cursor, with the same
+// filters: paging forward is read from the list index at the cursor
+// however deep it goes.
+func (d casesData) NextURL() string { return d.Nav.NextURL() }
 
 func (s *Server) casesPage(w http.ResponseWriter, r *http.Request, a *domain.Actor) error {
 	d := casesData{Query: r.URL.Query(), Page: 1, Cols: caseCols}
@@ -284,25 +290,24 @@ func (s *Server) casesPage(w http.ResponseWriter, r *http.Request, a *domain.Act
 		d.Error = asFormError(err)
 		f = app.CaseFilter{Limit: 50}
 	}
-	if p, _ := strconv.Atoi(r.URL.Query().Get("page")); p > 1 {
-		d.Page = p
-	}
 	if f.Limit == 0 {
 		f.Limit = 50
 	}
 	d.Filter = f
-	if d.Cases, d.Total, err = s.app.Cases(r.Context(), a, f); err != nil {
+	l, err := s.app.CaseList(r.Context(), a, f)
+	if err != nil {
 		if !userError(err) {
 			return err
 		}
 		d.Error = asFormError(err)
 		d.Filter = app.CaseFilter{Limit: 50}
-		if d.Cases, d.Total, err = s.app.Cases(r.Context(), a, d.Filter); err != nil {
+		if l, err = s.app.CaseList(r.Context(), a, d.Filter); err != nil {
 			return err
 		}
 	}
-	d.Pages = (d.Total + f.Limit - 1) / f.Limit
-	d.Nav = newListNav(r, "/cases", "problem_no", d.Total, f.Limit)
+	d.Cases, d.Total, d.Next = l.Items, l.Total, l.Next
+	d.Nav = newListNav(r, "/cases", "problem_no", caseListPage{l}, f.Limit)
+	d.Page, d.Pages = d.Nav.Page, d.Nav.Pages
 	d.Filtered = f.OrgID != 0 || f.VillageID != 0 || f.Q != "" || f.Status != "" || f.Category != "" || f.Source != "" ||
 		f.Overdue || f.AwaitingCloseout || f.Supervised || f.CampaignID != 0
 	if d.Towns, d.Villages, err = s.villages(r, a); err != nil {

@@ -96,7 +96,8 @@ var navLinks = map[domain.Area]struct{ href, label string }{
 	domain.AreaHome: {"/", "nav.home"}, domain.AreaDashboard: {"/dashboard", "nav.dashboard"},
 	domain.AreaCases: {"/cases", "nav.cases"}, domain.AreaSites: {"/sites", "nav.sites"},
 	domain.AreaInbox: {"/inbox", "nav.inbox"}, domain.AreaRechecks: {"/rechecks", "nav.rechecks"},
-	domain.AreaReports: {"/reports", "nav.reports"}, domain.AreaDelegations: {"/delegations", "nav.delegations"},
+	domain.AreaReports: {"/reports", "nav.reports"}, domain.AreaTips: {"/tips", "nav.tips"},
+	domain.AreaDelegations: {"/delegations", "nav.delegations"},
 	domain.AreaUsers: {"/users", "nav.users"}, domain.AreaOrgs: {"/orgs", "nav.orgs"},
 	domain.AreaCampaigns: {"/campaigns", "nav.campaigns"},
 }

@@ -26,29 +26,44 @@ type listCol[T any] struct {
 	Label string  // catalog key of the header
 	Sort  string  // the list's sort key; "" when the column does not sort
 	Width float64 // XLSX width
+	Wrap  bool    // long free text: left-aligned and wrapped in the XLSX
 	Text  func(lang string, x T) string
 }
 
-// listNav is what a list page needs to link to itself: another page, another
-// order, the export of the same rows.
+// listNav is what a list page needs to link to itself: another page (back
+// by number, forward by the list's cursor), another order, the export of
+// the same rows.
 type listNav struct {
 	Path  string // "/cases"
 	Query url.Values
 	Page  int
 	Pages int
 	Total int
+	Next  string // the cursor of the following page ("" on the last)
 	Sort  string // the order in force ("" for the default)
 	// DefaultSort is the order the list has without ?sort=.
 	DefaultSort string
 }
 
-func newListNav(r *http.Request, path, defaultSort string, total, limit int) listNav {
-	n := listNav{Path: path, Query: r.URL.Query(), Page: 1, Total: total, Sort: r.URL.Query().Get("sort"), DefaultSort: defaultSort}
-	if p, _ := strconv.Atoi(n.Query.Get("page")); p > 1 {
-		n.Page = p
-	}
+// listPage is where a page of a list lies: app.CaseList and app.SiteList.
+type listPage interface {
+	position() (total, start int, next string)
+}
+
+type caseListPage struct{ *app.CaseList }
+
+func (l caseListPage) position() (int, int, string) { return l.Total, l.Start, l.Next }
+
+type siteListPage struct{ *app.SiteList }
+
+func (l siteListPage) position() (int, int, string) { return l.Total, l.Start, l.Next }
+
+func newListNav(r *http.Request, path, defaultSort string, l listPage, limit int) listNav {
+	total, start, next := l.position()
+	n := listNav{Path: path, Query: r.URL.Query(), Page: 1, Total: total, Next: next, Sort: r.URL.Query().Get("sort"), DefaultSort: defaultSort}
 	if limit > 0 {
-		n.Pages = (total + limit - 1) / limit
+		n.Page = start/limit + 1
+		n.Pages = max((total+limit-1)/limit, n.Page)
 	}
 	return n
 }
@@ -70,8 +85,17 @@ func (n listNav) with(set map[string]string, drop ...string) string {
 	return n.Path + "?" + q.Encode()
 }
 
-// PageURL is the list with the same filters and order at page p.
-func (n listNav) PageURL(p int) string { return n.with(map[string]string{"page": strconv.Itoa(p)}) }
+// PageURL is the list with the same filters and order at page p (by number).
+func (n listNav) PageURL(p int) string {
+	if p <= 1 {
+		return n.with(nil, "after", "page")
+	}
+	return n.with(map[string]string{"page": strconv.Itoa(p)}, "after")
+}
+
+// NextURL is the following page, by the list's cursor: read from the list
+// index at the cursor however deep it goes.
+func (n listNav) NextURL() string { return n.with(map[string]string{"after": n.Next}, "page") }
 
 // current is the order in force.
 func (n listNav) current() string {
@@ -88,7 +112,7 @@ func (n listNav) SortURL(key string) string {
 	if n.current() == key {
 		to = "-" + key
 	}
-	return n.with(map[string]string{"sort": to}, "page")
+	return n.with(map[string]string{"sort": to}, "page", "after")
 }
 
 // SortMark is ▲ or ▼ on the column the list is ordered by.
@@ -121,6 +145,7 @@ func (n listNav) ExportURL() string {
 	}
 	q.Del("page")
 	q.Del("per_page")
+	q.Del("after")
 	q.Del("flash")
 	u := n.Path + "/export.xlsx"
 	if len(q) > 0 {
@@ -152,26 +177,24 @@ func chosenCols[T any](cols []listCol[T], param string) []listCol[T] {
 }
 
 // writeListXLSX sends rows as an XLSX file named name (Chinese allowed),
-// with the columns' headers in lang.
+// with the columns' headers in lang (forms.WriteListXLSX, streamed).
 func writeListXLSX[T any](w http.ResponseWriter, lang, name, title string, cols []listCol[T], rows []T) error {
-	t := forms.Table{Title: title, Sheet: name}
+	l := &forms.List[T]{Sheet: name, Title: title}
 	for _, c := range cols {
-		t.Columns = append(t.Columns, forms.TableColumn{Head: translate(lang, c.Label), Width: c.Width})
+		text := c.Text
+		l.Columns = append(l.Columns, forms.ListColumn[T]{Head: translate(lang, c.Label), Width: c.Width, Wrap: c.Wrap,
+			Text: func(x T) string { return text(lang, x) }})
 	}
-	seq := iter.Seq2[[]any, error](func(yield func([]any, error) bool) {
+	seq := iter.Seq2[T, error](func(yield func(T, error) bool) {
 		for _, x := range rows {
-			r := make([]any, len(cols))
-			for i, c := range cols {
-				r[i] = c.Text(lang, x)
-			}
-			if !yield(r, nil) {
+			if !yield(x, nil) {
 				return
 			}
 		}
 	})
 	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 	w.Header().Set("Content-Disposition", "attachment; filename*=UTF-8''"+urlPathEscape(name+".xlsx"))
-	return forms.WriteTable(w, t, seq)
+	return forms.WriteListXLSX(w, l, seq)
 }
 
 // exportTitle is an export's title row: what it is, whose, and when.
@@ -190,8 +213,8 @@ func dateText(t time.Time) string {
 // caseCols are the case list's desk columns.
 var caseCols = []listCol[*domain.Case]{
 	{Key: "no", Label: "f.problem_no", Sort: "problem_no", Width: 22, Text: func(_ string, c *domain.Case) string { return c.ProblemNo }},
-	{Key: "unit", Label: "f.unit_name", Sort: "unit_name", Width: 24, Text: func(_ string, c *domain.Case) string { return c.UnitName }},
-	{Key: "place", Label: "f.town", Width: 18, Text: func(_ string, c *domain.Case) string {
+	{Key: "unit", Label: "f.unit_name", Sort: "unit_name", Width: 24, Wrap: true, Text: func(_ string, c *domain.Case) string { return c.UnitName }},
+	{Key: "place", Label: "f.town", Width: 18, Wrap: true, Text: func(_ string, c *domain.Case) string {
 		if c.VillageName != "" {
 			return c.TownName + " · " + c.VillageName
 		}
@@ -209,7 +232,7 @@ var caseCols = []listCol[*domain.Case]{
 		return ""
 	}},
 	{Key: "updated", Label: "list.updated", Sort: "updated", Width: 12, Text: func(_ string, c *domain.Case) string { return dateText(c.UpdatedAt) }},
-	{Key: "checks", Label: "case.warnings", Width: 30, Text: func(_ string, c *domain.Case) string {
+	{Key: "checks", Label: "case.warnings", Width: 30, Wrap: true, Text: func(_ string, c *domain.Case) string {
 		var out []string
 		for _, w := range c.Warnings {
 			out = append(out, w.Message)
@@ -221,7 +244,7 @@ var caseCols = []listCol[*domain.Case]{
 // siteCols are the site register's desk columns; places names the units.
 func siteCols(places map[int64]string) []listCol[*domain.Site] {
 	return []listCol[*domain.Site]{
-		{Key: "name", Label: "site.name", Sort: "name", Width: 24, Text: func(_ string, s *domain.Site) string { return s.Name }},
+		{Key: "name", Label: "site.name", Sort: "name", Width: 24, Wrap: true, Text: func(_ string, s *domain.Site) string { return s.Name }},
 		{Key: "target", Label: "site.target_type", Width: 10, Text: func(lang string, s *domain.Site) string {
 			return translate(lang, "site."+s.TargetType)
 		}},
@@ -233,7 +256,7 @@ func siteCols(places map[int64]string) []listCol[*domain.Site] {
 			}
 			return places[*s.VillageID]
 		}},
-		{Key: "address", Label: "site.address", Width: 26, Text: func(_ string, s *domain.Site) string { return s.Address }},
+		{Key: "address", Label: "site.address", Width: 26, Wrap: true, Text: func(_ string, s *domain.Site) string { return s.Address }},
 		{Key: "person", Label: "site.person", Width: 10, Text: func(_ string, s *domain.Site) string { return s.PersonInCharge }},
 		{Key: "credit", Label: "list.credit_code", Width: 21, Text: func(_ string, s *domain.Site) string { return s.CreditCode }},
 		{Key: "created", Label: "list.registered", Sort: "created", Width: 12, Text: func(_ string, s *domain.Site) string { return dateText(s.CreatedAt) }},
@@ -263,11 +286,16 @@ type sitesData struct {
 func (s *Server) sitesPage(w http.ResponseWriter, r *http.Request, a *domain.Actor) error {
 	d := sitesData{States: domain.SiteStates, Targets: domain.TargetTypes}
 	f, err := siteFilter(r)
-	if err == nil && f.Limit == 50 && r.URL.Query().Get("per_page") == "" {
+	if err == nil && r.URL.Query().Get("per_page") == "" {
 		f.Limit = sitesPerPage
+		f.Offset = 0
+		if p, _ := strconv.Atoi(r.URL.Query().Get("page")); p > 1 {
+			f.Offset = (p - 1) * sitesPerPage
+		}
 	}
+	var l *app.SiteList
 	if err == nil {
-		d.Sites, d.Nav.Total, err = s.app.Sites(r.Context(), a, f)
+		l, err = s.app.SiteList(r.Context(), a, f)
 	}
 	if err != nil {
 		if !userError(err) {
@@ -275,12 +303,12 @@ func (s *Server) sitesPage(w http.ResponseWriter, r *http.Request, a *domain.Act
 		}
 		d.Error = asFormError(err)
 		f = app.SiteFilter{Limit: sitesPerPage}
-		if d.Sites, d.Nav.Total, err = s.app.Sites(r.Context(), a, f); err != nil {
+		if l, err = s.app.SiteList(r.Context(), a, f); err != nil {
 			return err
 		}
 	}
-	d.Filter = f
-	d.Nav = newListNav(r, "/sites", "-created", d.Nav.Total, f.Limit)
+	d.Sites, d.Filter = l.Items, f
+	d.Nav = newListNav(r, "/sites", "-created", siteListPage{l}, f.Limit)
 	d.Filtered = f.OrgID != 0 || f.VillageID != 0 || f.Q != "" || f.State != "" || f.TargetType != "" || f.Inspected || f.NotInspected
 	if d.Places, err = s.placeNames(r, a); err != nil {
 		return err
@@ -299,7 +327,7 @@ func (s *Server) sitesExport(w http.ResponseWriter, r *http.Request, a *domain.A
 	if err != nil {
 		return err
 	}
-	f.Limit, f.Offset = 0, 0
+	f.Limit, f.Offset, f.After = 0, 0, ""
 	sites, _, err := s.app.Sites(r.Context(), a, f)
 	if err != nil {
 		return err
@@ -319,7 +347,7 @@ func (s *Server) casesExport(w http.ResponseWriter, r *http.Request, a *domain.A
 	if err != nil {
 		return err
 	}
-	f.Limit, f.Offset = 0, 0
+	f.Limit, f.Offset, f.After = 0, 0, ""
 	cases, _, err := s.app.Cases(r.Context(), a, f)
 	if err != nil {
 		return err

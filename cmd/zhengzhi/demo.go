@@ -25,7 +25,11 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return err
 	}
 	defer db.Close()
-	svc := app.New(db)
+	opts, err := appOptions()
+	if err != nil {
+		return err
+	}
+	svc := app.New(db, opts...)
 	if _, err := seed.Bootstrap(ctx, svc, randomPassword()); err != nil {
 		return err
 	}

@@ -34,12 +34,15 @@ Usage:
   zhengzhi audit verify [--data DIR | --db URL]
   zhengzhi user add|passwd|disable …   (see zhengzhi user -h)
   zhengzhi demo [--data DIR | --db URL]
+  zhengzhi open311 key add|list|revoke [NAME]   (see zhengzhi open311 -h)
 
 Every command takes --data DIR (SQLite and files in DIR, default ./data) or
 --db URL (PostgreSQL, which also keeps uploaded files; the audit key and its
 checkpoint stay in --data). serve --db-replica (or ZHENGZHI_DB_REPLICA) names
 a streaming hot standby of --db that the live reports read from while it
 lags by at most --db-replica-max-lag (README: How a deployment grows).
+Reporters' identities are sealed with ZHENGZHI_SECRET_KEY (else DATA/secret.key);
+tips are entered into the city 12350 platform at ZHENGZHI_12350_URL when set.
 `
 
 func main() {
@@ -76,6 +79,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return runUser(ctx, args[1:], stdout, stderr)
 	case "demo":
 		return runDemo(ctx, args[1:], stdout, stderr)
+	case "open311":
+		return runOpen311(ctx, args[1:], stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

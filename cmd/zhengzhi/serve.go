@@ -50,7 +50,11 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	defer db.Close()
-	svc := app.New(db)
+	opts, err := appOptions()
+	if err != nil {
+		return err
+	}
+	svc := app.New(db, opts...)
 
 	pw := os.Getenv("ZHENGZHI_ADMIN_PASSWORD")
 	generated := pw == ""
@@ -102,6 +106,11 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			}
 		}
 	}()
+
+	// Enter every new tip into the city's 12350 platform (the outbox).
+	if svc.Configured12350() {
+		go svc.Run12350(ctx, log, 30*time.Second)
+	}
 
 	errc := make(chan error, 1)
 	go func() {

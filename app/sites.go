@@ -79,6 +79,7 @@ var (
 
 // siteDefaultSort is the site list's default order: newest first.
 const siteDefaultSort = "-created"
+
 // SiteList is a page of the site list.
 type SiteList struct {
 	Items []*domain.Site

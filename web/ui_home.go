@@ -98,7 +98,7 @@ var navLinks = map[domain.Area]struct{ href, label string }{
 	domain.AreaInbox: {"/inbox", "nav.inbox"}, domain.AreaRechecks: {"/rechecks", "nav.rechecks"},
 	domain.AreaReports: {"/reports", "nav.reports"}, domain.AreaTips: {"/tips", "nav.tips"},
 	domain.AreaDelegations: {"/delegations", "nav.delegations"},
-	domain.AreaUsers: {"/users", "nav.users"}, domain.AreaOrgs: {"/orgs", "nav.orgs"},
+	domain.AreaUsers:       {"/users", "nav.users"}, domain.AreaOrgs: {"/orgs", "nav.orgs"},
 	domain.AreaCampaigns: {"/campaigns", "nav.campaigns"},
 }
 

@@ -111,6 +111,17 @@ func (p *CasePatch) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
+// Applied returns a copy of c with the patch's fields set, as UpdateCase
+// would set them before its checks: what the user asked for, e.g. to show
+// next to the latest content when their version was stale.
+func (p CasePatch) Applied(c *domain.Case) (*domain.Case, error) {
+	x := c.Clone()
+	if err := p.applyTo(&x.CaseFields); err != nil {
+		return nil, err
+	}
+	return x, nil
+}
+
 // applyTo sets the patch's fields on f in the fields' order: each sent
 // field is replaced, except the maps (两断三清 and its dates), which take
 // only the items sent.

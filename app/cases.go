@@ -28,6 +28,7 @@ type CaseInput struct {
 	Phone      domain.Sensitive `json:"phone"`
 	Lat        *float64         `json:"lat"`
 	Lng        *float64         `json:"lng"`
+	Accuracy   *float64         `json:"accuracy"` // metres, from the GPS
 
 	// IdempotencyKey, when set, makes a retry by the same user return the
 	// case created first, with no new row and no new audit event.
@@ -114,7 +115,7 @@ func (s *App) createCase(tx *store.Tx, a *domain.Actor, in CaseInput, camp *doma
 	if in.SiteID == 0 {
 		newSite = &domain.Site{OrgID: c.OrgID, VillageID: c.VillageID, Name: c.UnitName, CreditCode: in.CreditCode,
 			TargetType: domain.SiteTargetType(c.Category), Address: c.Address, PersonInCharge: c.PersonInCharge,
-			Phone: in.Phone, Lat: in.Lat, Lng: in.Lng}
+			Phone: in.Phone, Lat: in.Lat, Lng: in.Lng, Accuracy: in.Accuracy}
 		if err := newSite.Normalize(); err != nil {
 			return nil, err
 		}
@@ -162,6 +163,9 @@ func (s *App) createCase(tx *store.Tx, a *domain.Actor, in CaseInput, camp *doma
 		return nil, err
 	}
 	if err := tx.Audit("create", "case", c.ID, nil, c.Stored()); err != nil {
+		return nil, err
+	}
+	if err := siteFollowsCase(tx, c); err != nil {
 		return nil, err
 	}
 	if err := tx.Remember(in.IdempotencyKey, "case", c.ID); err != nil {
@@ -423,7 +427,10 @@ func (s *App) UpdateCase(ctx context.Context, a *domain.Actor, id int64, p CaseP
 			return err
 		}
 		out = after
-		return tx.Audit("update", "case", id, before.Stored(), after.Stored())
+		if err := tx.Audit("update", "case", id, before.Stored(), after.Stored()); err != nil {
+			return err
+		}
+		return siteFollowsCase(tx, after)
 	})
 	if err != nil {
 		return nil, err

@@ -300,16 +300,16 @@ func TestUpdateCase_ReviewStatesRefuseEdits(t *testing.T) {
 		f := newCaseFixture(t, dialect)
 		ctx := context.Background()
 		c := f.mustCase(t, "wx_officer", newCase("五星喷涂"))
-		// Each refusal says what the user can do: return, reopen, nothing.
-		for st, want := range map[domain.CaseStatus]string{domain.StatusCloseoutRequested: "退回", domain.StatusTownApproved: "退回",
-			domain.StatusClosedOut: "重新打开", domain.StatusVoided: "作废"} {
+		// Each says what the user can do: return it first, reopen it, nothing.
+		for st, want := range map[domain.CaseStatus]string{domain.StatusCloseoutRequested: "请先退回", domain.StatusTownApproved: "请先退回",
+			domain.StatusClosedOut: "请先重新打开", domain.StatusVoided: "不能再修改"} {
 			if _, err := f.raw.Exec(`UPDATE cases SET status = $1 WHERE id = $2`, st, c.ID); err != nil {
 				t.Fatal(err)
 			}
 			_, err := f.app.UpdateCase(ctx, f.as["wx_officer"], c.ID, patch(1, "description", "改"))
 			wantCode(t, err, domain.ECONFLICT)
 			if !strings.Contains(domain.ErrorMessage(err), want) {
-				t.Fatalf("%s: message %q, want it to say %q", st, domain.ErrorMessage(err), want)
+				t.Fatalf("%s: message %q, want %q", st, domain.ErrorMessage(err), want)
 			}
 		}
 	})

@@ -197,7 +197,7 @@ func (f *loopFixture) supplyEvidence(t *testing.T, id int64) {
 	for _, n := range domain.EvidenceNeeds(c, camp, files) {
 		for i := n.Have; i < n.Want; i++ {
 			if _, err := f.app.SaveAttachment(ctx, f.as["admin"], id, app.AttachmentInput{Kind: n.Kind, Item: n.Item,
-				Filename: n.Kind + ".png", Reader: bytes.NewReader(photo)}); err != nil {
+				Filename: "照片.png", Reader: bytes.NewReader(photo)}); err != nil {
 				t.Fatalf("evidence %s for case %d: %v", n.Label(), id, err)
 			}
 		}

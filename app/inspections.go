@@ -20,6 +20,10 @@ type InspectionInput struct {
 	Lng         *float64  `json:"lng"`
 	Outcome     string    `json:"outcome"` // no_problem | problem
 	Note        string    `json:"note"`
+	// Recheck, for a re-check of a shut site (RecordRecheck), is its outcome
+	// (domain.RecheckStillShut, domain.RecheckRunning): the site's state is
+	// set to what was found in the same transaction.
+	Recheck string `json:"-"`
 	// IdempotencyKey, when set, makes a retry by the same user return the
 	// inspection recorded first.
 	IdempotencyKey string `json:"-"`
@@ -60,6 +64,11 @@ func (s *App) CreateInspection(ctx context.Context, a *domain.Actor, in Inspecti
 		}
 		if err := tx.Audit("create", "inspection", x.ID, nil, x); err != nil {
 			return err
+		}
+		if in.Recheck != "" {
+			if err := siteFoundAt(tx, site, camp.ID, in.Recheck); err != nil {
+				return err
+			}
 		}
 		return tx.Remember(in.IdempotencyKey, "inspection", x.ID)
 	})

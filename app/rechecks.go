@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"strings"
 
 	"zhengzhi/domain"
 	"zhengzhi/store"
@@ -74,7 +75,7 @@ type RecheckResult struct {
 
 // RecordRecheck records a re-check of a site in the active campaign as an
 // inspection (domain.RecheckInspection; CreateInspection authorizes and
-// writes it). It does not reopen the case itself: the prompt leads the
+// writes it, and sets the site's state to what was found). It does not reopen the case itself: the prompt leads the
 // town officer or district office to ApplyCaseAction(reopen,
 // domain.ReopenReasonRecheck).
 func (s *App) RecordRecheck(ctx context.Context, a *domain.Actor, siteID int64, outcome, note string) (*RecheckResult, error) {
@@ -82,7 +83,7 @@ func (s *App) RecordRecheck(ctx context.Context, a *domain.Actor, siteID int64, 
 	if err != nil {
 		return nil, err
 	}
-	x, err := s.CreateInspection(ctx, a, InspectionInput{SiteID: siteID, Outcome: inspOutcome, Note: inspNote})
+	x, err := s.CreateInspection(ctx, a, InspectionInput{SiteID: siteID, Outcome: inspOutcome, Note: inspNote, Recheck: strings.TrimSpace(outcome)})
 	if err != nil {
 		return nil, err
 	}

@@ -24,7 +24,8 @@ type SiteInput struct {
 	Phone          domain.Sensitive `json:"phone"`
 	Lat            *float64         `json:"lat"`
 	Lng            *float64         `json:"lng"`
-	State          string           `json:"state"` // producing (default) | suspended | closed | banned
+	Accuracy       *float64         `json:"accuracy"` // metres, from the GPS; nil when typed in
+	State          string           `json:"state"`    // producing (default) | suspended | closed | banned
 	Lists          []string         `json:"lists"`
 	// IdempotencyKey, when set, makes a retry by the same user return the
 	// site created first instead of a second one.
@@ -44,6 +45,7 @@ type SitePatch struct {
 	Phone          *domain.Sensitive `json:"phone"`
 	Lat            *float64          `json:"lat"`
 	Lng            *float64          `json:"lng"`
+	Accuracy       *float64          `json:"accuracy"` // with new coordinates; none given: unknown
 	State          *string           `json:"state"`
 	Lists          *[]string         `json:"lists"`
 }
@@ -105,7 +107,7 @@ func (s *App) CreateSite(ctx context.Context, a *domain.Actor, in SiteInput) (*d
 		}
 		site = &domain.Site{OrgID: town.ID, Name: in.Name, CreditCode: in.CreditCode, TargetType: in.TargetType,
 			Address: in.Address, PersonInCharge: in.PersonInCharge, Phone: in.Phone, Lat: in.Lat, Lng: in.Lng,
-			State: in.State, Lists: in.Lists}
+			Accuracy: in.Accuracy, State: in.State, Lists: in.Lists}
 		if village != nil {
 			site.VillageID = &village.ID
 		}
@@ -223,7 +225,7 @@ func (p SitePatch) apply(site *domain.Site) {
 		site.Phone = *p.Phone
 	}
 	if p.Lat != nil {
-		site.Lat = p.Lat
+		site.Lat, site.Accuracy = p.Lat, p.Accuracy
 	}
 	if p.Lng != nil {
 		site.Lng = p.Lng

@@ -40,6 +40,24 @@ var delegateRole = map[Role]Role{
 // role that does not delegate.
 func DelegateRole(head Role) Role { return delegateRole[head] }
 
+// Span is how the delegation's period reads in loc: whole days
+// (“2026-12-01”, “2026-12-07”: the last day it covers) when an end falls at
+// midnight — as one given in days does, Until being the start of the day
+// after — else the instant to the minute.
+func (d *Delegation) Span(loc *time.Location) (from, until string) {
+	show := func(t time.Time, last bool) string {
+		t = t.In(loc)
+		if t.Hour() == 0 && t.Minute() == 0 && t.Second() == 0 && t.Nanosecond() == 0 {
+			if last {
+				t = t.AddDate(0, 0, -1)
+			}
+			return t.Format(DateLayout)
+		}
+		return t.Format("2006-01-02 15:04")
+	}
+	return show(d.From, false), show(d.Until, true)
+}
+
 // ActiveAt reports whether the delegation is in force at t: From ≤ t < Until,
 // and not revoked by then.
 func (d Delegation) ActiveAt(t time.Time) bool {

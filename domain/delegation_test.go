@@ -234,3 +234,27 @@ func TestOverseesDelegations(t *testing.T) {
 		}
 	}
 }
+
+func TestDelegation_SpanInWholeDays(t *testing.T) {
+	loc := Shanghai()
+	d := &Delegation{From: time.Date(2026, 12, 1, 9, 30, 0, 0, loc), Until: time.Date(2026, 12, 8, 0, 0, 0, 0, loc).UTC()}
+	if from, until := d.Span(loc); from != "2026-12-01 09:30" || until != "2026-12-07" {
+		t.Fatalf("span %s — %s", from, until)
+	}
+	d.From = time.Date(2026, 12, 2, 0, 0, 0, 0, loc)
+	d.Until = time.Date(2026, 12, 5, 17, 0, 0, 0, loc)
+	if from, until := d.Span(loc); from != "2026-12-02" || until != "2026-12-05 17:00" {
+		t.Fatalf("span %s — %s", from, until)
+	}
+}
+
+func TestSignOff_SignerRole_DelegateNamed(t *testing.T) {
+	head := int64(9)
+	s := SignOff{Role: RoleTownHead, OnBehalfOfUserID: &head, OnBehalfOfName: "王镇长"}
+	if got := s.SignerRole(); got != "经办（受主要负责人授权）" {
+		t.Fatalf("delegate: %q", got)
+	}
+	if got := (SignOff{Role: RoleTownHead}).SignerRole(); got != "镇（街道）主要负责人" {
+		t.Fatalf("head: %q", got)
+	}
+}

@@ -388,7 +388,7 @@ func TransitionAsOf(a *Actor, del *Delegation, now time.Time, c *Case, readVersi
 	switch {
 	case !ever:
 		// 403 means the role may never do this: not the case's state.
-		return "", Forbidden()
+		return "", &Error{Code: EFORBIDDEN, Message: fmt.Sprintf("您的角色（%s）不能%s", RoleNames[role], CaseActionNames[action])}
 	case inState:
 		// The action fits this state, but for another role: the case waits
 		// for someone else's step, so for this user it is the wrong state.

@@ -171,11 +171,11 @@ func CreateActions(c *Case) []Action {
 // refused rather than answered with the unchanged case.
 func CheckEditRights(r Role, acts []Action) error {
 	if len(acts) == 0 && !RoleMay(r, ActEditCase) && !RoleMay(r, ActEnforce) && !RoleMay(r, ActSupervise) {
-		return Forbidden()
+		return RoleRefusal(r, ActEditCase)
 	}
 	for _, act := range acts {
 		if !RoleMay(r, act) {
-			return Forbidden()
+			return RoleRefusal(r, act)
 		}
 	}
 	return nil
@@ -186,11 +186,42 @@ func CheckEditRights(r Role, acts []Action) error {
 func CheckCreateRights(r Role, c *Case) error {
 	for _, act := range CreateActions(c) {
 		if !RoleMay(r, act) {
-			return Forbidden()
+			return RoleRefusal(r, act)
 		}
 	}
 	return nil
 }
+
+// CaseEditRights says which parts of a case a role may change while the
+// case is in a status — the descriptive and rectification fields and the
+// evidence (ActEditCase), 停产或关闭 and the penalties (ActEnforce), 挂牌督办
+// (ActSupervise) — and, when it may change none, the real reason: the role
+// (RoleRefusal) or the state (CheckEditable). The case page shows the
+// parts it allows and the reason, and hides what it does not allow.
+type CaseEditRights struct {
+	Fields    bool
+	Enforce   bool
+	Supervise bool
+	Evidence  bool   // may attach evidence now (AcceptsEvidence)
+	Refusal   string // why nothing may change; "" when something may
+}
+
+// EditRightsFor gives role r's CaseEditRights on a case in status.
+func EditRightsFor(r Role, status CaseStatus) CaseEditRights {
+	e := CaseEditRights{Fields: RoleMay(r, ActEditCase), Enforce: RoleMay(r, ActEnforce), Supervise: RoleMay(r, ActSupervise)}
+	e.Evidence = e.Fields && AcceptsEvidence(status)
+	if !e.Fields && !e.Enforce && !e.Supervise {
+		e.Refusal = RoleRefusal(r, ActEditCase).Message
+		return e
+	}
+	if err := CheckEditable(status); err != nil {
+		return CaseEditRights{Evidence: e.Evidence, Refusal: ErrorMessage(err)}
+	}
+	return e
+}
+
+// Any reports whether some part of the case may change.
+func (e CaseEditRights) Any() bool { return e.Fields || e.Enforce || e.Supervise }
 
 // fieldChanged compares one field of two cases; maps item by item, a
 // missing item counting as the zero value.

@@ -1,5 +1,10 @@
 package domain
 
+import (
+	"fmt"
+	"strings"
+)
+
 // Action names something a user may try to do. The policy below is the one
 // place that says which roles may do it; scope is checked separately (Sees).
 type Action string
@@ -65,6 +70,41 @@ var policy = map[Action][]Role{
 	ActManageAPIKeys:   {RoleAdmin},
 }
 
+// actionWords says what each action does, in a refusal's words.
+var actionWords = map[Action]string{
+	ActRead: "查看该记录", ActReadAudit: "查阅审计记录", ActManageOrgs: "管理组织机构", ActManageUsers: "管理用户",
+	ActManageCampaign: "设置专项行动", ActWriteSite: "登记场所或记录排查", ActCreateCase: "登记问题",
+	ActEditCase: "修改问题内容或上传材料", ActEnforce: "填写停产或关闭、行政刑事处罚和党纪政纪处理",
+	ActSupervise: "设置挂牌督办", ActRequestCloseout: "申请销号", ActVoid: "作废问题", ActReopen: "重新打开问题",
+	ActTransfer: "移交问题", ActPublish: "在曝光台公开问题", ActPrepareReport: "编制周报", ActSubmitReport: "报送周报",
+	ActReviewReport: "审核周报", ActDelegate: "授权他人签字", ActSpotCheck: "督导检查", ActHandleTips: "办理举报",
+	ActRevealReporter: "查看举报人身份",
+}
+
+// RoleRefusal is the refusal (403) of act to role r, naming the real
+// reason — the role — and the roles that may (the admin aside), e.g.
+// “您的角色（区督导组）无权登记问题；可由网格员、镇（街道）经办、区联席会议办公室办理”.
+func RoleRefusal(r Role, act Action) *Error {
+	what := actionWords[act]
+	if what == "" {
+		what = "执行此操作"
+	}
+	msg := "无权" + what
+	if name := RoleNames[r]; name != "" {
+		msg = fmt.Sprintf("您的角色（%s）无权%s", name, what)
+	}
+	var who []string
+	for _, x := range policy[act] {
+		if x != RoleAdmin {
+			who = append(who, RoleNames[x])
+		}
+	}
+	if len(who) > 0 {
+		msg += "；可由" + strings.Join(who, "、") + "办理"
+	}
+	return &Error{Code: EFORBIDDEN, Message: msg}
+}
+
 // RoleMay reports whether role r may perform act anywhere in its scope.
 func RoleMay(r Role, act Action) bool {
 	for _, x := range policy[act] {
@@ -87,7 +127,7 @@ func Authorize(a *Actor, act Action, place *OrgUnit, what string) error {
 		return NotFound(what)
 	}
 	if !RoleMay(a.User.Role, act) {
-		return Forbidden()
+		return RoleRefusal(a.User.Role, act)
 	}
 	return nil
 }

@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"sort"
 	"strings"
 	"time"
@@ -58,6 +59,19 @@ func NewSignOff(a *Actor, del *Delegation, c *Case, action CaseAction, reason st
 		s.OnBehalfOfUserID, s.OnBehalfOfName = &head, del.HeadName
 	}
 	return s, true
+}
+
+// roleShort is a role's name within its unit, for a delegated signature.
+var roleShort = map[Role]string{RoleTownOfficer: "经办", RoleTownHead: "主要负责人", RoleGrid: "网格员", RoleVillageHead: "负责人"}
+
+// SignerRole says in what capacity the signer signed: their role's name,
+// or for a delegate “经办（受主要负责人授权）” (the delegate's role, on
+// the head's authority), whose head OnBehalfOfName names.
+func (s SignOff) SignerRole() string {
+	if s.OnBehalfOfUserID == nil {
+		return RoleNames[s.Role]
+	}
+	return fmt.Sprintf("%s（受%s授权）", roleShort[DelegateRole(s.Role)], roleShort[s.Role])
 }
 
 // Verify reports whether the case's content and attachments are still what

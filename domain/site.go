@@ -2,6 +2,7 @@ package domain
 
 import (
 	"fmt"
+	"math"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -48,6 +49,29 @@ func CheckSiteFilter(state, targetType string) error {
 	return nil
 }
 
+// SiteStateForShutdown is the state a site takes when its case records
+// 停产或关闭: 停产, 关闭 or 取缔 put the site in the same state (the codes are
+// the same); none says nothing about the site, which keeps its state
+// (ok false). The case's use case applies it in the same transaction, so
+// the register and the re-check plan follow the case.
+func SiteStateForShutdown(s Shutdown) (state string, ok bool) {
+	switch s {
+	case ShutdownSuspended, ShutdownClosed, ShutdownBanned:
+		return string(s), true
+	}
+	return "", false
+}
+
+// SiteStateAfterRecheck is the state a re-check with outcome finds a site
+// in, checked by the state it was re-checked by (RecheckState): running
+// (死灰复燃) is 生产 again; still shut (or any other outcome) keeps it.
+func SiteStateAfterRecheck(checked, outcome string) string {
+	if outcome == RecheckRunning {
+		return SiteProducing
+	}
+	return checked
+}
+
 // Site (场所/企业) is a workshop or firm on the register.
 type Site struct {
 	ID             int64     `json:"id"`
@@ -61,6 +85,7 @@ type Site struct {
 	Phone          Sensitive `json:"phone"` // 联系电话: personal data (Sensitive)
 	Lat            *float64  `json:"lat"`   // WGS-84
 	Lng            *float64  `json:"lng"`
+	Accuracy       *float64  `json:"accuracy"` // metres, as the GPS gave it; nil when unknown (typed in)
 	State          string    `json:"state"`
 	Lists          []string  `json:"lists"` // list memberships, e.g. 取缔关闭退出名单
 	Version        int64     `json:"version"`
@@ -104,6 +129,11 @@ func (s *Site) Normalize() error {
 	}
 	if err := CheckLatLng(s.Lat, s.Lng); err != nil {
 		return err
+	}
+	if s.Lat == nil {
+		s.Accuracy = nil // no position, no accuracy
+	} else if s.Accuracy != nil && (*s.Accuracy < 0 || math.IsNaN(*s.Accuracy) || math.IsInf(*s.Accuracy, 0)) {
+		return Invalid("accuracy", "定位精度应为不小于 0 的米数")
 	}
 	seen := map[string]bool{}
 	lists := []string{}

@@ -1,6 +1,7 @@
 package domain
 
 import (
+	"sync"
 	"time"
 	_ "time/tzdata" // embed the zone database: deadlines must not depend on the host
 )
@@ -29,3 +30,34 @@ func (SystemClock) Now() time.Time { return time.Now() }
 type FixedClock struct{ T time.Time }
 
 func (c *FixedClock) Now() time.Time { return c.T }
+
+// Set moves the clock to t (the demo steps it through a campaign's weeks).
+func (c *FixedClock) Set(t time.Time) { c.T = t }
+
+// ReplayClock is the real clock, except while a moment has been set: the
+// demo sets it, step by step, to the times of the events it replays (a
+// campaign's weeks so far), then releases it. Safe for concurrent use.
+type ReplayClock struct {
+	mu sync.Mutex
+	at time.Time
+}
+
+// Now is the moment set, or the real time when none is.
+func (c *ReplayClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.at.IsZero() {
+		return time.Now()
+	}
+	return c.at
+}
+
+// Set makes the clock read t until the next Set or Release.
+func (c *ReplayClock) Set(t time.Time) {
+	c.mu.Lock()
+	c.at = t
+	c.mu.Unlock()
+}
+
+// Release hands the clock back to the real time.
+func (c *ReplayClock) Release() { c.Set(time.Time{}) }

@@ -136,6 +136,14 @@ tr { break-inside: avoid; page-break-inside: avoid; }
   body { padding: 16px; }
   .form { margin-bottom: 40px; }
   .screen-only { margin: 0 0 16px; color: #555; }
+  /* On a phone the form keeps its columns readable and scrolls inside
+     its own box; the page itself never scrolls sideways. */
+  .wrap { overflow-x: auto; -webkit-overflow-scrolling: touch; }
+  .wrap table { min-width: 60em; }
+}
+@media screen and (max-width: 600px) {
+  body { padding: 10px; }
+  .form h1 { font-size: 14pt; }
 }
 @media print { .screen-only { display: none; } }
 </style>
@@ -146,7 +154,7 @@ tr { break-inside: avoid; page-break-inside: avoid; }
 <div class="label">{{.Label}}</div>
 <h1>{{.Title}}</h1>
 {{if .Filled}}<p class="filled">{{.Filled}}</p>
-{{end}}<table>
+{{end}}<div class="wrap"><table>
 <colgroup>{{range .Cols}}<col style="{{.}}">{{end}}</colgroup>
 <thead>
 {{range .Head}}<tr>{{range .}}<th{{if gt .Colspan 1}} colspan="{{.Colspan}}"{{end}}{{if gt .Rowspan 1}} rowspan="{{.Rowspan}}"{{end}}>{{.Text}}</th>{{end}}</tr>
@@ -154,7 +162,7 @@ tr { break-inside: avoid; page-break-inside: avoid; }
 <tbody>
 {{range .Rows}}<tr{{if .Total}} class="total"{{end}}>{{range .Cells}}<td class="{{.Class}}">{{.Text}}</td>{{end}}</tr>
 {{end}}</tbody>
-</table>
+</table></div>
 </section>
 {{else}}<p class="empty">无数据</p>
 {{end}}</body>

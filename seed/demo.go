@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"os"
 	"strings"
 	"text/tabwriter"
@@ -48,9 +49,26 @@ func DemoCampaign(now time.Time) domain.Campaign {
 }
 
 // Demo loads the demo data once: the campaign, one user per role and unit,
-// and (from later issues) sites, inspections, cases and reports. It prints
-// the users and their password.
+// and a campaign's weeks so far replayed on the store's clock (see
+// demo_timeline.go): sites registered and inspected over the first two
+// weeks, cases rectified and penalised, taken around the closed loop, most
+// towns reporting on time with a few late or missing, and a holiday moving
+// a later deadline. It prints the users and their password.
 func Demo(ctx context.Context, db *app.App, out io.Writer) error {
+	return DemoAt(ctx, db, out, db.Clock().Now())
+}
+
+// DemoSetUp is when the demo's campaign is set up: the morning of its
+// first day, for a demo loaded at now. A server that loads the demo sets
+// itself up then too (cmd/zhengzhi serve --demo), so that its audit trail
+// runs forward in time.
+func DemoSetUp(now time.Time) time.Time {
+	return DemoCampaign(now).StartDate.Time(demoLoc).Add(8 * time.Hour)
+}
+
+// DemoAt is Demo for a demo loaded at now, whatever the clock reads when
+// it starts (a server's clock may have been set to DemoSetUp already).
+func DemoAt(ctx context.Context, db *app.App, out io.Writer, now time.Time) error {
 	sys, err := db.SystemActor(ctx)
 	if err != nil {
 		return err
@@ -67,7 +85,21 @@ func Demo(ctx context.Context, db *app.App, out io.Writer) error {
 	if pw == "" {
 		pw = DemoPassword
 	}
-	camp, err := db.CreateCampaign(ctx, sys, DemoCampaign(db.Clock().Now()))
+	clock := db.Clock()
+	spec := DemoCampaign(now)
+	start := spec.StartDate.Time(demoLoc)
+	// However the replay ends, the clock is the real one again (or, for a
+	// test's fixed clock, its own time).
+	if set, ok := clock.(settable); ok {
+		defer func() {
+			set.Set(now)
+			if r, ok := clock.(releasable); ok {
+				r.Release()
+			}
+		}()
+		set.Set(DemoSetUp(now))
+	}
+	camp, err := db.CreateCampaign(ctx, sys, spec)
 	if err != nil {
 		return fmt.Errorf("demo campaign: %w", err)
 	}
@@ -75,14 +107,19 @@ func Demo(ctx context.Context, db *app.App, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if err := demoRecords(ctx, db, camp, users); err != nil {
+	d := &demo{db: db, camp: camp, users: users, rng: rand.New(rand.NewPCG(2020, 927)), start: start, now: now,
+		tl: &timeline{until: now.Add(-10 * time.Minute)}, district: users.byName["district"]}
+	if d.district == nil {
+		return fmt.Errorf("demo: no district user")
+	}
+	if err := d.planRecords(ctx); err != nil {
 		return err
 	}
-	if err := DemoCloseout(ctx, db, camp, users); err != nil {
+	if err := d.planReports(ctx); err != nil {
 		return err
 	}
-	if err := DemoReports(ctx, db, camp, users); err != nil {
-		return err
+	if err := d.tl.run(ctx, clock); err != nil {
+		return fmt.Errorf("demo: %w", err)
 	}
 	if err := DemoTips(ctx, db, camp, users); err != nil {
 		return err
@@ -93,6 +130,63 @@ func Demo(ctx context.Context, db *app.App, out io.Writer) error {
 		fmt.Fprintf(tw, "  %s\t%s\t%s\n", u.Username, domain.RoleNames[u.Role], u.orgName)
 	}
 	return tw.Flush()
+}
+
+// demoLoc is where the demo's days begin and end.
+var demoLoc = domain.Shanghai()
+
+// demo is one load of the demo data: what it plans its steps with.
+type demo struct {
+	db       *app.App
+	camp     *domain.Campaign
+	users    *demoUserSet
+	rng      *rand.Rand
+	start    time.Time // the campaign's first day, 00:00
+	now      time.Time // when the demo is loaded: every step is before it
+	tl       *timeline
+	district *domain.Actor
+}
+
+// at is day n of the campaign (0: its first) at hh:mm, moved off the
+// weekend to the Monday after: the towns work weekdays.
+func (d *demo) at(n, hh, mm int) time.Time {
+	t := d.start.AddDate(0, 0, n).Add(time.Duration(hh)*time.Hour + time.Duration(mm)*time.Minute)
+	return workday(t)
+}
+
+// workday moves t off a weekend to the Monday after, same time of day.
+func workday(t time.Time) time.Time {
+	switch t.In(demoLoc).Weekday() {
+	case time.Saturday:
+		return t.AddDate(0, 0, 2)
+	case time.Sunday:
+		return t.AddDate(0, 0, 1)
+	}
+	return t
+}
+
+// later is a time in office hours (09:00–17:00) days after t's day,
+// moved off the weekend, and never before t.
+func (d *demo) later(t time.Time, days int) time.Time {
+	day := t.In(demoLoc).AddDate(0, 0, days)
+	at := workday(time.Date(day.Year(), day.Month(), day.Day(), 9+d.rng.IntN(8), d.rng.IntN(60), 0, 0, demoLoc))
+	if !at.After(t) {
+		at = t.Add(time.Duration(30+d.rng.IntN(90)) * time.Minute)
+	}
+	return at
+}
+
+// today is the date of the clock's now (the step's moment while replaying).
+func (d *demo) today() domain.Date { return domain.DateOf(d.db.Clock().Now(), demoLoc) }
+
+// demoPersonGiven are given names for the demo's users.
+var demoPersonGiven = []string{"建华", "明", "丽娟", "志刚", "海燕", "卫国", "晓东", "春梅", "国强", "玉珍", "立新", "文静",
+	"永平", "红霞", "振宇", "秀兰", "德明", "雪芳", "宏伟", "桂英", "建军", "慧敏", "海涛", "金凤"}
+
+// demoPersonName is the n-th demo user's name: a person's, as the users
+// table holds it (the role and unit are shown beside it).
+func demoPersonName(n int) string {
+	return demoSurnames[n%len(demoSurnames)] + demoPersonGiven[(n*7+n/len(demoSurnames))%len(demoPersonGiven)]
 }
 
 type demoUser struct {
@@ -116,7 +210,8 @@ func demoUsers(ctx context.Context, db *app.App, sys *domain.Actor, pw string) (
 	if err != nil {
 		return nil, err
 	}
-	add := func(username, name string, role domain.Role, o *domain.OrgUnit) error {
+	add := func(username string, role domain.Role, o *domain.OrgUnit) error {
+		name := demoPersonName(len(set.list))
 		u, err := db.CreateUser(ctx, sys, app.UserInput{Username: username, Password: pw, DisplayName: name, Role: role, OrgID: o.ID})
 		if err != nil {
 			return fmt.Errorf("demo user %s: %w", username, err)
@@ -137,10 +232,10 @@ func demoUsers(ctx context.Context, db *app.App, sys *domain.Actor, pw string) (
 				continue
 			}
 			for _, r := range []struct {
-				u, n string
+				u    string
 				role domain.Role
-			}{{"district", "区联席办 王主任", domain.RoleDistrictOffice}, {"supervisor", "区督导组 李组长", domain.RoleSupervisor}, {"discipline", "区纪委监委 赵主任", domain.RoleDiscipline}} {
-				if err := add(r.u, r.n, r.role, o); err != nil {
+			}{{"district", domain.RoleDistrictOffice}, {"supervisor", domain.RoleSupervisor}, {"discipline", domain.RoleDiscipline}} {
+				if err := add(r.u, r.role, o); err != nil {
 					return nil, err
 				}
 			}
@@ -150,10 +245,10 @@ func demoUsers(ctx context.Context, db *app.App, sys *domain.Actor, pw string) (
 				slug = fmt.Sprintf("town%d", o.ID)
 			}
 			townOf[o.ID] = slug
-			if err := add(slug+"_officer", o.Name+" 经办", domain.RoleTownOfficer, o); err != nil {
+			if err := add(slug+"_officer", domain.RoleTownOfficer, o); err != nil {
 				return nil, err
 			}
-			if err := add(slug+"_head", o.Name+" 主要负责人", domain.RoleTownHead, o); err != nil {
+			if err := add(slug+"_head", domain.RoleTownHead, o); err != nil {
 				return nil, err
 			}
 		case domain.TierVillage:
@@ -163,10 +258,10 @@ func demoUsers(ctx context.Context, db *app.App, sys *domain.Actor, pw string) (
 				suffix = suffix[len(suffix)-3:]
 			}
 			base := strings.TrimSuffix(slug, "_") + "_" + suffix
-			if err := add(base+"_head", o.Name+" 负责人", domain.RoleVillageHead, o); err != nil {
+			if err := add(base+"_head", domain.RoleVillageHead, o); err != nil {
 				return nil, err
 			}
-			if err := add(base+"_grid", o.Name+" 网格员", domain.RoleGrid, o); err != nil {
+			if err := add(base+"_grid", domain.RoleGrid, o); err != nil {
 				return nil, err
 			}
 		}

@@ -2,6 +2,7 @@ package seed
 
 import (
 	"context"
+	"io"
 	"testing"
 
 	"zhengzhi/app"
@@ -18,21 +19,10 @@ func TestDemoCloseout_EveryState(t *testing.T) {
 	if _, err := Bootstrap(ctx, db, "admin-password"); err != nil {
 		t.Fatal(err)
 	}
+	if err := Demo(ctx, db, io.Discard); err != nil {
+		t.Fatal(err)
+	}
 	sys, _ := db.SystemActor(ctx)
-	camp, err := db.CreateCampaign(ctx, sys, DemoCampaign(db.Clock().Now()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	users, err := demoUsers(ctx, db, sys, DemoPassword)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := demoRecords(ctx, db, camp, users); err != nil {
-		t.Fatal(err)
-	}
-	if err := DemoCloseout(ctx, db, camp, users); err != nil {
-		t.Fatal(err)
-	}
 	cases, _, err := db.Cases(ctx, sys, app.CaseFilter{})
 	if err != nil {
 		t.Fatal(err)
@@ -58,6 +48,10 @@ func TestDemoCloseout_EveryState(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			camp, err := db.Campaign(ctx, sys, c.CampaignID)
+			if err != nil {
+				t.Fatal(err)
+			}
 			if err := domain.CheckCloseoutEvidence(c, camp, files); err != nil {
 				t.Errorf("demo case %s (%s): %v", c.ProblemNo, c.Status, err)
 			}
@@ -72,7 +66,11 @@ func TestDemoCloseout_EveryState(t *testing.T) {
 	if published == 0 {
 		t.Fatal("no demo case on the 曝光台")
 	}
-	dels, err := db.Delegations(ctx, users.byName["district"])
+	district, err := db.Authenticate(ctx, "district", DemoPassword)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dels, err := db.Delegations(ctx, district)
 	if err != nil || len(dels) != 1 {
 		t.Fatalf("demo delegations %+v %v", dels, err)
 	}

@@ -13,7 +13,7 @@ import (
 // may write it are decided by the application layer and the domain.
 
 const siteCols = `s.id, s.org_id, s.village_id, s.name, s.credit_code, s.target_type, s.address, s.person_in_charge,
-	s.phone, s.lat, s.lng, s.state, s.lists, s.version, s.created_at, s.updated_at`
+	s.phone, s.lat, s.lng, s.accuracy_m, s.state, s.lists, s.version, s.created_at, s.updated_at`
 
 // siteFrom joins each site with its place (village, else town) for scope checks.
 const siteFrom = ` FROM sites s JOIN org_units p ON p.id = COALESCE(s.village_id, s.org_id)`
@@ -21,7 +21,7 @@ const siteFrom = ` FROM sites s JOIN org_units p ON p.id = COALESCE(s.village_id
 func scanSite(r scanner, extra ...any) (*domain.Site, error) {
 	var s domain.Site
 	dest := append([]any{&s.ID, &s.OrgID, &s.VillageID, &s.Name, &s.CreditCode, &s.TargetType, &s.Address,
-		&s.PersonInCharge, &s.Phone, &s.Lat, &s.Lng, &s.State, jsonScan{&s.Lists}, &s.Version,
+		&s.PersonInCharge, &s.Phone, &s.Lat, &s.Lng, &s.Accuracy, &s.State, jsonScan{&s.Lists}, &s.Version,
 		timeScan{&s.CreatedAt}, timeScan{&s.UpdatedAt}}, extra...)
 	if err := r.Scan(dest...); err != nil {
 		return nil, err
@@ -47,11 +47,11 @@ func (tx *Tx) actorRef() any {
 func (tx *Tx) InsertSite(s *domain.Site) error {
 	s.Version, s.CreatedAt, s.UpdatedAt = 1, tx.now, tx.now
 	id, err := tx.insert(`INSERT INTO sites (org_id, village_id, name, credit_code, target_type, address, person_in_charge, phone,
-		lat, lng, state, lists, name_norm, address_norm, version, created_at, created_by, updated_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, 1, $15, $16, $15) RETURNING id`,
+		lat, lng, state, lists, name_norm, address_norm, version, created_at, created_by, updated_at, accuracy_m)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, 1, $15, $16, $15, $17) RETURNING id`,
 		s.OrgID, s.VillageID, s.Name, s.CreditCode, s.TargetType, s.Address, s.PersonInCharge, s.Phone,
 		s.Lat, s.Lng, s.State, mustJSON(s.Lists), domain.NormalizeName(s.Name), domain.NormalizeName(s.Address),
-		ts(tx.now), tx.actorRef())
+		ts(tx.now), tx.actorRef(), s.Accuracy)
 	if err != nil {
 		return fmt.Errorf("insert site: %w", err)
 	}
@@ -65,10 +65,10 @@ func (tx *Tx) InsertSite(s *domain.Site) error {
 func (tx *Tx) UpdateSite(s *domain.Site, readVersion int64) error {
 	res, err := tx.exec(`UPDATE sites SET village_id = $1, name = $2, credit_code = $3, target_type = $4, address = $5,
 		person_in_charge = $6, phone = $7, lat = $8, lng = $9, state = $10, lists = $11, name_norm = $12, address_norm = $13,
-		version = $14, updated_at = $15 WHERE id = $16 AND version = $17`,
+		version = $14, updated_at = $15, accuracy_m = $18 WHERE id = $16 AND version = $17`,
 		s.VillageID, s.Name, s.CreditCode, s.TargetType, s.Address, s.PersonInCharge, s.Phone,
 		s.Lat, s.Lng, s.State, mustJSON(s.Lists), domain.NormalizeName(s.Name), domain.NormalizeName(s.Address),
-		readVersion+1, ts(tx.now), s.ID, readVersion)
+		readVersion+1, ts(tx.now), s.ID, readVersion, s.Accuracy)
 	if err != nil {
 		return fmt.Errorf("update site %d: %w", s.ID, err)
 	}

@@ -25,7 +25,7 @@ func (e *testEnv) uploadEvidence(user string, id int64, kind, item string) *resp
 	if item != "" {
 		mw.WriteField("item", item)
 	}
-	fw, _ := mw.CreateFormFile("file", kind+".png")
+	fw, _ := mw.CreateFormFile("file", "现场照片.png")
 	fw.Write(pngBytes)
 	mw.Close()
 	req, _ := http.NewRequest("POST", e.srv.URL+"/api/v1/cases/"+fmtInt(id)+"/attachments", &buf)

@@ -23,15 +23,17 @@ type caseFileData struct {
 	Case        *domain.Case
 	Campaign    *domain.Campaign
 	Attachments []*domain.Attachment
-	Timeline    []domain.AuditEvent
+	Clears      []domain.ClearState   // 两断三清 in the campaign's order
+	History     []domain.HistoryEntry // 办理记录, oldest first
 	Generated   time.Time
 	By          string
 	KindNames   map[string]string
 }
 
 // caseFileZip sends the whole file of a case (一案一档) as one ZIP: the
-// printable case sheet, every attachment and the audit timeline, for
-// supervisors and the discipline commission.
+// printable case sheet (with its 办理记录 in words), every attachment and
+// the audit events as recorded (审计时间线.json, the machine-readable
+// trail), for supervisors and the discipline commission.
 func (s *Server) caseFileZip(w http.ResponseWriter, r *http.Request, a *domain.Actor) error {
 	id, err := pathID(r, "id")
 	if err != nil {
@@ -58,7 +60,12 @@ func (s *Server) caseFileZip(w http.ResponseWriter, r *http.Request, a *domain.A
 	if err != nil {
 		return err
 	}
-	d := caseFileData{Case: c, Campaign: camp, Attachments: atts, Timeline: tl, Generated: s.clock.Now(), By: a.User.DisplayName, KindNames: domain.AttachmentKindNames}
+	hist, err := s.app.CaseHistory(ctx, a, id)
+	if err != nil {
+		return err
+	}
+	d := caseFileData{Case: c, Campaign: camp, Attachments: atts, Clears: domain.OrderedClears(camp, c), History: hist,
+		Generated: s.clock.Now(), By: a.User.DisplayName, KindNames: domain.AttachmentKindNames}
 	var sheet bytes.Buffer
 	if err := caseSheet.Execute(&sheet, d); err != nil {
 		return fmt.Errorf("case sheet %d: %w", id, err)
@@ -82,7 +89,7 @@ func (s *Server) caseFileZip(w http.ResponseWriter, r *http.Request, a *domain.A
 	if err := put("案卷-"+name+".html", &sheet); err != nil {
 		return err
 	}
-	tlJSON, _ := json.MarshalIndent(tl, "", "  ")
+	tlJSON, _ := json.MarshalIndent(inShanghai(tl), "", "  ") // its instants at +08:00, as the API writes them
 	if err := put("审计时间线.json", bytes.NewReader(tlJSON)); err != nil {
 		return err
 	}

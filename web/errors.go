@@ -84,12 +84,14 @@ func allowedMethods(mux *http.ServeMux, r *http.Request) []string {
 	return allow
 }
 
+// writeJSON writes v as the API's JSON, every instant in it at +08:00
+// (inShanghai).
 func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.WriteHeader(status)
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
+	if err := enc.Encode(inShanghai(v)); err != nil {
 		slog.Debug("write json", "err", err)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"html/template"
 	"io/fs"
+	"math"
 	"net/http"
 	"strconv"
 	"strings"
@@ -68,21 +69,51 @@ var pageFuncs = template.FuncMap{
 	"deskTable": func(p *pageData, kind string, nav listNav, cols, rows any) map[string]any {
 		return map[string]any{"P": p, "Kind": kind, "Nav": nav, "Cols": cols, "Rows": rows}
 	},
-	// coord shows a coordinate to 6 decimals (about 0.1 m), "" when unknown.
-	"coord": func(p *float64) string {
-		if p == nil {
-			return ""
-		}
-		return strconv.FormatFloat(*p, 'f', 6, 64)
-	},
 	// args pairs the page with a value, for a partial that needs both.
 	"args": func(p *pageData, v any) map[string]any { return map[string]any{"P": p, "V": v} },
+	// coord shows a coordinate with 6 decimals (about 0.1 m), "" for none.
+	"coord": coord,
+	// meters shows an accuracy in whole metres.
+	"meters": func(m *float64) string {
+		if m == nil {
+			return ""
+		}
+		return strconv.FormatFloat(math.Round(*m), 'f', 0, 64)
+	},
+	// geo gives the "geo-inputs" partial its values: the page, the
+	// coordinates (6 decimals) and their accuracy.
+	"geo": func(p *pageData, lat, lng, acc *float64) geoInputs {
+		g := geoInputs{Page: p, Lat: coord(lat), Lng: coord(lng)}
+		if acc != nil && lat != nil {
+			g.Accuracy = strconv.FormatFloat(*acc, 'f', -1, 64)
+		}
+		return g
+	},
+	// span gives a delegation's period as it reads (domain.Delegation.Span).
+	"span": func(d *domain.Delegation) struct{ From, Until string } {
+		from, until := d.Span(shanghai)
+		return struct{ From, Until string }{from, until}
+	},
 	"shTime": func(t time.Time) string {
 		if t.IsZero() {
 			return ""
 		}
 		return t.In(shanghai).Format("2006-01-02 15:04")
 	},
+}
+
+// geoInputs is what the "geo-inputs" partial (visible latitude and
+// longitude, filled by the browser's location on request) shows.
+type geoInputs struct {
+	Page               *pageData
+	Lat, Lng, Accuracy string
+}
+
+func coord(v *float64) string {
+	if v == nil {
+		return ""
+	}
+	return strconv.FormatFloat(*v, 'f', 6, 64)
 }
 
 func loadPages(static *staticFiles) (*pages, error) {
@@ -137,7 +168,14 @@ func (p *pageData) May(act string) bool {
 	return p.Actor != nil && domain.RoleMay(p.Actor.User.Role, domain.Action(act))
 }
 
-// render writes a page; the layout wraps its "content" block.
+// titled is the data of a page about one record, which names it in the
+// page's <title> (a case's number and unit name); tr translates a key.
+type titled interface {
+	PageTitle(tr func(key string, args ...any) string) string
+}
+
+// render writes a page; the layout wraps its "content" block. Its title
+// is the catalog's text for title, or the record's own (titled).
 func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, page string, title string, data any, flash string) {
 	t, ok := s.pages.sets[page]
 	if !ok {
@@ -151,6 +189,9 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, page
 	}
 	if pd.Title != "" {
 		pd.Title = pd.T(title)
+	}
+	if t, ok := data.(titled); ok {
+		pd.Title = t.PageTitle(pd.T)
 	}
 	var buf bytes.Buffer
 	if err := t.Execute(&buf, pd); err != nil {
@@ -173,12 +214,16 @@ func (s *Server) renderError(w http.ResponseWriter, r *http.Request, err error) 
 		http.Redirect(w, r, "/login?next="+r.URL.Path, http.StatusSeeOther)
 		return
 	}
+	// A refusal names its real reason (the role, or the state); a record
+	// not found says no more than that.
 	msg := domain.ErrorMessage(err)
 	switch code {
 	case domain.ENOTFOUND:
 		msg = translate(langOf(r), "err.notfound")
 	case domain.EFORBIDDEN:
-		msg = translate(langOf(r), "err.forbidden")
+		if msg == "" {
+			msg = translate(langOf(r), "err.forbidden")
+		}
 	}
 	s.render(w, r, statusOf(code), "error.html", "common.error", msg, "")
 }

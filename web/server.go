@@ -43,6 +43,9 @@ type Server struct {
 	pages      *pages
 	static     *staticFiles
 	handler    http.Handler
+	// flashKey signs the flash cookie (flash.go); a new one per process, as
+	// a flash lives for one redirect.
+	flashKey []byte
 	// caseExtras adds the closed loop's part (signatures, actions) to the case page.
 	caseExtras func(r *http.Request, a *domain.Actor, c *domain.Case) (any, error)
 }
@@ -57,6 +60,10 @@ func New(o Options) (*Server, error) {
 	}
 	s := &Server{app: o.App, log: o.Logger, clock: o.App.Clock(), trustProxy: o.TrustProxy, maxUpload: o.MaxUpload}
 	s.caseExtras = s.closeoutExtras
+	s.flashKey = make([]byte, 32)
+	if _, err := rand.Read(s.flashKey); err != nil {
+		return nil, err
+	}
 	sub, _ := fs.Sub(assets, "static")
 	s.static = newStaticFiles(sub)
 	var err error

@@ -1,11 +1,9 @@
 package web
 
 import (
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
-	"sort"
 	"strconv"
 	"strings"
 
@@ -37,6 +35,7 @@ func (s *Server) uiCases(mux *http.ServeMux) {
 type formError struct {
 	Message string
 	Field   string
+	typed   []domain.FieldChange // a stale case save's edits (typedEdits)
 }
 
 func asFormError(err error) *formError {
@@ -86,6 +85,33 @@ func formInt(r *http.Request, name string) (int64, error) {
 	return n, nil
 }
 
+// formPosition reads a form's position: latitude and longitude as typed
+// or filled from the browser's location, and the accuracy the browser gave
+// (kept only with both coordinates).
+func formPosition(r *http.Request) (lat, lng, acc *float64, err error) {
+	num := func(name, label string) (*float64, error) {
+		v := strings.TrimSpace(r.FormValue(name))
+		if v == "" {
+			return nil, nil
+		}
+		f, err := strconv.ParseFloat(v, 64)
+		if err != nil {
+			return nil, domain.Invalid(name, "%s应为数字，如 %s", label, map[string]string{"lat": "31.781234", "lng": "119.912345", "accuracy": "15"}[name])
+		}
+		return &f, nil
+	}
+	if lat, err = num("lat", "纬度"); err != nil {
+		return
+	}
+	if lng, err = num("lng", "经度"); err != nil {
+		return
+	}
+	if lat != nil && lng != nil {
+		acc, err = num("accuracy", "定位精度")
+	}
+	return
+}
+
 // ---- sites ----
 
 // placeNames maps every visible unit's id to its name, for lists.
@@ -110,6 +136,9 @@ type siteFormData struct {
 }
 
 func (s *Server) siteNewPage(w http.ResponseWriter, r *http.Request, a *domain.Actor) error {
+	if err := domain.Authorize(a, domain.ActWriteSite, nil, ""); err != nil {
+		return err
+	}
 	return s.renderSiteForm(w, r, a, http.StatusOK, siteFormData{Form: app.SiteInput{VillageID: a.Org.ID}})
 }
 
@@ -134,9 +163,7 @@ func (s *Server) siteCreate(w http.ResponseWriter, r *http.Request, a *domain.Ac
 		in.VillageID, err = formInt(r, "village_id")
 	}
 	if err == nil {
-		if in.Lat, err = optFloat(r.FormValue("lat"), "lat"); err == nil {
-			in.Lng, err = optFloat(r.FormValue("lng"), "lng")
-		}
+		in.Lat, in.Lng, in.Accuracy, err = formPosition(r)
 	}
 	var site *domain.Site
 	if err == nil {
@@ -152,7 +179,7 @@ func (s *Server) siteCreate(w http.ResponseWriter, r *http.Request, a *domain.Ac
 	for _, wn := range site.Warnings {
 		flash += "；" + wn.Message
 	}
-	http.Redirect(w, r, fmt.Sprintf("/sites/%d?flash=%s", site.ID, url.QueryEscape(flash)), http.StatusSeeOther)
+	s.redirectFlash(w, r, fmt.Sprintf("/sites/%d", site.ID), flash)
 	return nil
 }
 
@@ -163,6 +190,11 @@ type siteData struct {
 	Case        *domain.Case
 	Error       *formError
 	Key         string
+}
+
+// PageTitle names the site.
+func (d siteData) PageTitle(tr func(string, ...any) string) string {
+	return d.Site.Name + " · " + tr("sites.title")
 }
 
 func (s *Server) sitePage(w http.ResponseWriter, r *http.Request, a *domain.Actor) error {
@@ -182,13 +214,13 @@ func (s *Server) renderSite(w http.ResponseWriter, r *http.Request, a *domain.Ac
 	if d.Inspections, err = s.app.SiteInspections(r.Context(), a, id, 0); err != nil {
 		return err
 	}
-	names, err := s.placeNames(r, a)
+	town, village, err := s.app.SitePlace(r.Context(), a, id)
 	if err != nil {
 		return err
 	}
-	d.Place = names[site.OrgID]
-	if site.VillageID != nil {
-		d.Place += " · " + names[*site.VillageID]
+	d.Place = town
+	if village != "" {
+		d.Place += " · " + village
 	}
 	// The site's case in the active campaign, if one is open already.
 	cs, _, err := s.app.Cases(r.Context(), a, app.CaseFilter{SiteID: site.ID, Sort: "-created"})
@@ -201,7 +233,7 @@ func (s *Server) renderSite(w http.ResponseWriter, r *http.Request, a *domain.Ac
 			break
 		}
 	}
-	s.render(w, r, status, "site.html", "", d, r.URL.Query().Get("flash"))
+	s.render(w, r, status, "site.html", "", d, s.takeFlash(w, r))
 	return nil
 }
 
@@ -219,9 +251,7 @@ func (s *Server) inspectionCreate(w http.ResponseWriter, r *http.Request, a *dom
 	}
 	in := app.InspectionInput{SiteID: id, Outcome: r.FormValue("outcome"), Note: r.FormValue("note"),
 		Inspectors: r.FormValue("inspectors"), IdempotencyKey: idempotencyKey(r)}
-	if in.Lat, err = optFloat(r.FormValue("lat"), "lat"); err == nil {
-		in.Lng, err = optFloat(r.FormValue("lng"), "lng")
-	}
+	in.Lat, in.Lng, _, err = formPosition(r)
 	var x *domain.Inspection
 	if err == nil {
 		x, err = s.app.CreateInspection(r.Context(), a, in)
@@ -250,7 +280,7 @@ func (s *Server) inspectionCreate(w http.ResponseWriter, r *http.Request, a *dom
 		http.Redirect(w, r, fmt.Sprintf("/cases/new?site_id=%d", id), http.StatusSeeOther)
 		return nil
 	}
-	http.Redirect(w, r, fmt.Sprintf("/sites/%d?flash=%s", id, url.QueryEscape(translate(langOf(r), "insp.saved"))), http.StatusSeeOther)
+	s.redirectFlash(w, r, fmt.Sprintf("/sites/%d", id), translate(langOf(r), "insp.saved"))
 	return nil
 }
 
@@ -313,7 +343,7 @@ func (s *Server) casesPage(w http.ResponseWriter, r *http.Request, a *domain.Act
 	if d.Towns, d.Villages, err = s.villages(r, a); err != nil {
 		return err
 	}
-	s.render(w, r, http.StatusOK, "cases.html", "cases.title", d, r.URL.Query().Get("flash"))
+	s.render(w, r, http.StatusOK, "cases.html", "cases.title", d, s.takeFlash(w, r))
 	return nil
 }
 
@@ -328,6 +358,10 @@ type caseNewData struct {
 }
 
 func (s *Server) caseNewPage(w http.ResponseWriter, r *http.Request, a *domain.Actor) error {
+	// A role that may not open cases gets no form at all, but the reason.
+	if err := domain.Authorize(a, domain.ActCreateCase, nil, ""); err != nil {
+		return err
+	}
 	d := caseNewData{Form: app.CaseInput{VillageID: a.Org.ID}}
 	if siteID, _ := strconv.ParseInt(r.URL.Query().Get("site_id"), 10, 64); siteID > 0 {
 		site, err := s.app.Site(r.Context(), a, siteID)
@@ -382,9 +416,7 @@ func (s *Server) caseCreate(w http.ResponseWriter, r *http.Request, a *domain.Ac
 		in.VillageID, err = formInt(r, "village_id")
 	}
 	if err == nil {
-		if in.Lat, err = optFloat(r.FormValue("lat"), "lat"); err == nil {
-			in.Lng, err = optFloat(r.FormValue("lng"), "lng")
-		}
+		in.Lat, in.Lng, in.Accuracy, err = formPosition(r)
 	}
 	var c *domain.Case
 	if err == nil {
@@ -414,55 +446,33 @@ func (s *Server) caseCreate(w http.ResponseWriter, r *http.Request, a *domain.Ac
 			}
 		}
 	}
-	http.Redirect(w, r, fmt.Sprintf("/cases/%d?flash=%s", c.ID, url.QueryEscape(translate(langOf(r), "case.created", c.ProblemNo))), http.StatusSeeOther)
+	s.redirectFlash(w, r, fmt.Sprintf("/cases/%d", c.ID), translate(langOf(r), "case.created", c.ProblemNo))
 	return nil
-}
-
-// timelineEntry is one audit event shown on the case page.
-type timelineEntry struct {
-	domain.AuditEvent
-	Changes []string
-}
-
-// changes lists the top-level fields an event changed, "field: old → new".
-func changes(ev domain.AuditEvent) []string {
-	var before, after map[string]any
-	json.Unmarshal(ev.Before, &before)
-	json.Unmarshal(ev.After, &after)
-	var out []string
-	for k, v := range after {
-		if k == "version" || k == "updated_at" || k == "warnings" || k == "two_cuts_three_clears_done" {
-			continue
-		}
-		old, had := before[k]
-		ob, _ := json.Marshal(old)
-		nb, _ := json.Marshal(v)
-		if had && string(ob) == string(nb) {
-			continue
-		}
-		if before == nil {
-			continue
-		}
-		out = append(out, fmt.Sprintf("%s: %s → %s", k, ob, nb))
-	}
-	sort.Strings(out)
-	return out
 }
 
 type caseData struct {
 	Case        *domain.Case
 	Campaign    *domain.Campaign
 	Attachments []*domain.Attachment
-	Timeline    []timelineEntry
-	Editable    bool
-	Error       *formError
-	KindNames   map[string]string
-	Kinds       []string
+	History     []domain.HistoryEntry // newest first
+	Edit        domain.CaseEditRights // what the actor may change now, or why not
+	// Typed is, after a stale save, what the user typed that differs from
+	// the latest content: shown next to it so that nothing typed is lost.
+	Typed     []domain.FieldChange
+	Clears    []domain.ClearState // 两断三清 in the campaign's order
+	Error     *formError
+	KindNames map[string]string
+	Kinds     []string
 	// Closeout is filled by the closed-loop pages (signatures, actions).
 	Closeout any
 	// Evidence is what a 销号 request needs and what the case has
 	// (domain.EvidenceNeeds), while it may still be requested.
 	Evidence []domain.EvidenceNeed
+}
+
+// PageTitle names the case: its number and unit name.
+func (d caseData) PageTitle(func(string, ...any) string) string {
+	return d.Case.ProblemNo + " " + d.Case.UnitName
 }
 
 func (s *Server) casePage(w http.ResponseWriter, r *http.Request, a *domain.Actor) error {
@@ -481,20 +491,24 @@ func (s *Server) renderCase(w http.ResponseWriter, r *http.Request, a *domain.Ac
 	}
 	d := caseData{Case: c, Error: ferr, KindNames: domain.AttachmentKindNames,
 		Kinds: domain.AttachmentKinds}
+	if ferr != nil {
+		d.Typed = ferr.typed
+	}
 	if d.Campaign, err = s.app.Campaign(ctx, a, c.CampaignID); err != nil {
 		return err
 	}
 	if d.Attachments, err = s.app.CaseAttachments(ctx, a, id); err != nil {
 		return err
 	}
-	evs, err := s.app.CaseTimeline(ctx, a, id)
+	hist, err := s.app.CaseHistory(ctx, a, id)
 	if err != nil {
 		return err
 	}
-	for i := len(evs) - 1; i >= 0; i-- {
-		d.Timeline = append(d.Timeline, timelineEntry{evs[i], changes(evs[i])})
+	for i := len(hist) - 1; i >= 0; i-- {
+		d.History = append(d.History, hist[i])
 	}
-	d.Editable = domain.Editable(c.Status) && domain.RoleMay(a.User.Role, domain.ActEditCase)
+	d.Edit = domain.EditRightsFor(a.User.Role, c.Status)
+	d.Clears = domain.OrderedClears(d.Campaign, c)
 	if domain.Editable(c.Status) {
 		d.Evidence = domain.EvidenceNeeds(c, d.Campaign, d.Attachments)
 	}
@@ -503,7 +517,7 @@ func (s *Server) renderCase(w http.ResponseWriter, r *http.Request, a *domain.Ac
 			return err
 		}
 	}
-	s.render(w, r, status, "case.html", "", d, r.URL.Query().Get("flash"))
+	s.render(w, r, status, "case.html", "", d, s.takeFlash(w, r))
 	return nil
 }
 
@@ -520,8 +534,10 @@ func money(r *http.Request, name string) (int64, error) {
 	return domain.ParseYuan(field, v)
 }
 
-// patchFromForm reads the case page's edit form. Enforcement fields are only
-// sent when the form showed them, so a grid worker's save leaves them alone.
+// patchFromForm reads the case page's edit form. Each part is only sent
+// when the form showed it to the actor (its marker field: fields, enforce,
+// supervise), so a grid worker's save leaves the penalties alone and a
+// supervisor's sets 挂牌督办 only.
 func patchFromForm(r *http.Request, camp *domain.Campaign) (app.CasePatch, error) {
 	var p app.CasePatch
 	var err error
@@ -543,20 +559,22 @@ func patchFromForm(r *http.Request, camp *domain.Campaign) (app.CasePatch, error
 		}
 		return nil
 	}
-	str("unit_name", "address", "category", "person_in_charge", "description", "onsite_status")
-	if err := date("onsite_done_date", "rectify_deadline"); err != nil {
-		return p, err
-	}
-	clears, clearDates := map[string]bool{}, map[string]domain.Date{}
-	for _, it := range camp.ClearItems {
-		clears[it] = r.FormValue("clear_"+it) == "on"
-		d, err := domain.ParseDate("two_cuts_three_clears_dates."+it, strings.TrimSpace(r.FormValue("clear_date_"+it)))
-		if err != nil {
+	if r.FormValue("fields") == "1" {
+		str("unit_name", "address", "category", "person_in_charge", "description", "onsite_status")
+		if err := date("onsite_done_date", "rectify_deadline"); err != nil {
 			return p, err
 		}
-		clearDates[it] = d
+		clears, clearDates := map[string]bool{}, map[string]domain.Date{}
+		for _, it := range camp.ClearItems {
+			clears[it] = r.FormValue("clear_"+it) == "on"
+			d, err := domain.ParseDate("two_cuts_three_clears_dates."+it, strings.TrimSpace(r.FormValue("clear_date_"+it)))
+			if err != nil {
+				return p, err
+			}
+			clearDates[it] = d
+		}
+		p = p.With("two_cuts_three_clears", clears).With("two_cuts_three_clears_dates", clearDates)
 	}
-	p = p.With("two_cuts_three_clears", clears).With("two_cuts_three_clears_dates", clearDates)
 	if r.FormValue("enforce") == "1" {
 		str("shutdown")
 		if err := date("shutdown_date"); err != nil {
@@ -588,6 +606,20 @@ func patchFromForm(r *http.Request, camp *domain.Campaign) (app.CasePatch, error
 	return p, nil
 }
 
+// typedEdits is what a stale save asked for, against the case as it is
+// now: each field where the user's form differs from the latest content.
+func (s *Server) typedEdits(r *http.Request, a *domain.Actor, id int64, p app.CasePatch, camp *domain.Campaign) ([]domain.FieldChange, error) {
+	latest, err := s.app.Case(r.Context(), a, id)
+	if err != nil {
+		return nil, err
+	}
+	typed, err := p.Applied(latest) // UpdateCase read the same patch before the version check
+	if err != nil {
+		return nil, err
+	}
+	return domain.CaseFieldChanges(latest, typed, camp), nil
+}
+
 // caseEdit saves the edit form with the version it was read at: a stale
 // version shows the latest content and the conflict instead of overwriting.
 func (s *Server) caseEdit(w http.ResponseWriter, r *http.Request, a *domain.Actor) error {
@@ -608,16 +640,22 @@ func (s *Server) caseEdit(w http.ResponseWriter, r *http.Request, a *domain.Acto
 		_, err = s.app.UpdateCase(r.Context(), a, id, p)
 	}
 	if err != nil {
-		if !userError(err) {
+		// A refusal is shown on the case, naming its reason.
+		if !userError(err) && domain.ErrorCode(err) != domain.EFORBIDDEN {
 			return err
 		}
 		fe := asFormError(err)
 		if domain.ErrorCode(err) == domain.ECONFLICT && fe.Field == "version" {
 			fe.Message = translate(langOf(r), "case.stale")
+			typed, terr := s.typedEdits(r, a, id, p, camp)
+			if terr != nil {
+				return terr
+			}
+			fe.typed = typed
 		}
 		return s.renderCase(w, r, a, id, statusOf(domain.ErrorCode(err)), fe)
 	}
-	http.Redirect(w, r, fmt.Sprintf("/cases/%d?flash=%s", id, url.QueryEscape(translate(langOf(r), "case.saved"))), http.StatusSeeOther)
+	s.redirectFlash(w, r, fmt.Sprintf("/cases/%d", id), translate(langOf(r), "case.saved"))
 	return nil
 }
 
@@ -632,6 +670,6 @@ func (s *Server) caseUpload(w http.ResponseWriter, r *http.Request, a *domain.Ac
 		}
 		return s.renderCase(w, r, a, id, statusOf(domain.ErrorCode(err)), asFormError(err))
 	}
-	http.Redirect(w, r, fmt.Sprintf("/cases/%d?flash=%s#files", id, url.QueryEscape(translate(langOf(r), "case.saved"))), http.StatusSeeOther)
+	s.redirectFlash(w, r, fmt.Sprintf("/cases/%d#files", id), translate(langOf(r), "case.saved"))
 	return nil
 }

@@ -3,7 +3,6 @@ package web
 import (
 	"fmt"
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -135,21 +134,13 @@ func (s *Server) caseActionSubmit(w http.ResponseWriter, r *http.Request, a *dom
 			next = "/cases" // transferred out of the actor's scope
 		}
 	}
-	http.Redirect(w, r, addFlash(next, flash), http.StatusSeeOther)
+	s.redirectFlash(w, r, next, flash)
 	return nil
 }
 
 func (s *Server) canSee(r *http.Request, a *domain.Actor, id int64) error {
 	_, err := s.app.Case(r.Context(), a, id)
 	return err
-}
-
-func addFlash(path, flash string) string {
-	sep := "?"
-	if strings.Contains(path, "?") {
-		sep = "&"
-	}
-	return path + sep + "flash=" + url.QueryEscape(flash)
 }
 
 // signData is the sign page: exactly what a signature covers.
@@ -165,6 +156,11 @@ type signData struct {
 	Reason      string
 	Next        string
 	KindNames   map[string]string
+}
+
+// PageTitle names the sign page's case.
+func (d signData) PageTitle(tr func(string, ...any) string) string {
+	return tr("co.sign.title") + " · " + d.Case.ProblemNo + " " + d.Case.UnitName
 }
 
 func (s *Server) signPage(w http.ResponseWriter, r *http.Request, a *domain.Actor) error {
@@ -214,6 +210,7 @@ type inboxData struct {
 	Prompts []*domain.Case
 	Due     int
 	Overdue map[int64]bool // past 整改期限 (domain.Overdue)
+	Clears  map[int64][]domain.ClearState
 }
 
 func (s *Server) inboxPage(w http.ResponseWriter, r *http.Request, a *domain.Actor) error {
@@ -226,10 +223,19 @@ func (s *Server) renderInbox(w http.ResponseWriter, r *http.Request, a *domain.A
 	if err != nil {
 		return err
 	}
-	d := inboxData{Items: items, Results: results, Overdue: map[int64]bool{}}
+	d := inboxData{Items: items, Results: results, Overdue: map[int64]bool{}, Clears: map[int64][]domain.ClearState{}}
 	today := domain.DateOf(s.clock.Now(), shanghai)
+	camps := map[int64]*domain.Campaign{}
 	for _, it := range items {
 		d.Overdue[it.ID] = domain.Overdue(it.Case, today)
+		camp, ok := camps[it.CampaignID]
+		if !ok {
+			if camp, err = s.app.Campaign(ctx, a, it.CampaignID); err != nil {
+				return err
+			}
+			camps[it.CampaignID] = camp
+		}
+		d.Clears[it.ID] = domain.OrderedClears(camp, it.Case)
 	}
 	if _, err := s.app.ResolveCampaign(ctx, 0); err == nil {
 		due, err := s.app.DueRechecks(ctx, a, 0)
@@ -241,7 +247,7 @@ func (s *Server) renderInbox(w http.ResponseWriter, r *http.Request, a *domain.A
 			return err
 		}
 	}
-	s.render(w, r, status, "inbox.html", "co.inbox.title", d, r.URL.Query().Get("flash"))
+	s.render(w, r, status, "inbox.html", "co.inbox.title", d, s.takeFlash(w, r))
 	return nil
 }
 
@@ -296,7 +302,7 @@ func (s *Server) renderRechecks(w http.ResponseWriter, r *http.Request, a *domai
 	if d.Prompts, err = s.app.RecheckPrompts(r.Context(), a, 0); err != nil {
 		return err
 	}
-	s.render(w, r, status, "closeout_rechecks.html", "co.recheck.title", d, r.URL.Query().Get("flash"))
+	s.render(w, r, status, "closeout_rechecks.html", "co.recheck.title", d, s.takeFlash(w, r))
 	return nil
 }
 
@@ -315,13 +321,13 @@ func (s *Server) recheckSubmit(w http.ResponseWriter, r *http.Request, a *domain
 	lang := langOf(r)
 	if res.PromptReopen {
 		if domain.RoleMay(a.User.Role, domain.ActReopen) {
-			http.Redirect(w, r, addFlash(fmt.Sprintf("/cases/%d?reopen=recheck#closeout", res.Case.ID), translate(lang, "co.recheck.prompt")), http.StatusSeeOther)
+			s.redirectFlash(w, r, fmt.Sprintf("/cases/%d?reopen=recheck#closeout", res.Case.ID), translate(lang, "co.recheck.prompt"))
 			return nil
 		}
-		http.Redirect(w, r, addFlash("/rechecks", translate(lang, "co.recheck.prompt_others")), http.StatusSeeOther)
+		s.redirectFlash(w, r, "/rechecks", translate(lang, "co.recheck.prompt_others"))
 		return nil
 	}
-	http.Redirect(w, r, addFlash("/rechecks", translate(lang, "co.recheck.saved")), http.StatusSeeOther)
+	s.redirectFlash(w, r, "/rechecks", translate(lang, "co.recheck.saved"))
 	return nil
 }
 
@@ -353,7 +359,7 @@ func (s *Server) renderDelegations(w http.ResponseWriter, r *http.Request, a *do
 			return err
 		}
 	}
-	s.render(w, r, status, "closeout_delegations.html", "co.del.title", d, r.URL.Query().Get("flash"))
+	s.render(w, r, status, "closeout_delegations.html", "co.del.title", d, s.takeFlash(w, r))
 	return nil
 }
 
@@ -387,7 +393,7 @@ func (s *Server) delegationCreate(w http.ResponseWriter, r *http.Request, a *dom
 		}
 		return s.renderDelegations(w, r, a, statusOf(domain.ErrorCode(err)), asFormError(err))
 	}
-	http.Redirect(w, r, addFlash("/delegations", translate(langOf(r), "co.del.created")), http.StatusSeeOther)
+	s.redirectFlash(w, r, "/delegations", translate(langOf(r), "co.del.created"))
 	return nil
 }
 
@@ -407,6 +413,6 @@ func (s *Server) delegationRevoke(w http.ResponseWriter, r *http.Request, a *dom
 	if _, err := s.app.RevokeDelegation(r.Context(), a, id); err != nil {
 		return err
 	}
-	http.Redirect(w, r, addFlash("/delegations", translate(langOf(r), "co.del.revoked")), http.StatusSeeOther)
+	s.redirectFlash(w, r, "/delegations", translate(langOf(r), "co.del.revoked"))
 	return nil
 }

@@ -136,7 +136,7 @@ type usersData struct {
 }
 
 func (s *Server) usersPage(w http.ResponseWriter, r *http.Request, a *domain.Actor) error {
-	return s.renderUsers(w, r, a, http.StatusOK, usersData{}, r.URL.Query().Get("flash"))
+	return s.renderUsers(w, r, a, http.StatusOK, usersData{}, s.takeFlash(w, r))
 }
 
 func (s *Server) renderUsers(w http.ResponseWriter, r *http.Request, a *domain.Actor, status int, d usersData, flash string) error {
@@ -182,7 +182,7 @@ func (s *Server) usersCreate(w http.ResponseWriter, r *http.Request, a *domain.A
 		in.Password = ""
 		return s.renderUsers(w, r, a, statusOf(domain.ErrorCode(err)), usersData{Form: in, Error: domain.ErrorMessage(err), Field: domain.ErrorField(err)}, "")
 	}
-	http.Redirect(w, r, "/users?flash="+url.QueryEscape(translate(langOf(r), "users.created", u.Username)), http.StatusSeeOther)
+	s.redirectFlash(w, r, "/users", translate(langOf(r), "users.created", u.Username))
 	return nil
 }
 
@@ -212,7 +212,7 @@ func (s *Server) usersUpdate(w http.ResponseWriter, r *http.Request, a *domain.A
 		}
 		return err
 	}
-	http.Redirect(w, r, "/users?flash="+url.QueryEscape(translate(langOf(r), "users.updated")), http.StatusSeeOther)
+	s.redirectFlash(w, r, "/users", translate(langOf(r), "users.updated"))
 	return nil
 }
 
@@ -236,7 +236,7 @@ func (s *Server) campaignsPage(w http.ResponseWriter, r *http.Request, a *domain
 	if err != nil {
 		return err
 	}
-	s.render(w, r, http.StatusOK, "campaigns.html", "camp.title", campaignsData{Campaigns: cs}, r.URL.Query().Get("flash"))
+	s.render(w, r, http.StatusOK, "campaigns.html", "camp.title", campaignsData{Campaigns: cs}, s.takeFlash(w, r))
 	return nil
 }
 

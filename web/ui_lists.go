@@ -317,7 +317,7 @@ func (s *Server) sitesPage(w http.ResponseWriter, r *http.Request, a *domain.Act
 	if d.Towns, d.Villages, err = s.villages(r, a); err != nil {
 		return err
 	}
-	s.render(w, r, http.StatusOK, "sites.html", "sites.title", d, r.URL.Query().Get("flash"))
+	s.render(w, r, http.StatusOK, "sites.html", "sites.title", d, s.takeFlash(w, r))
 	return nil
 }
 

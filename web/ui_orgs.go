@@ -3,7 +3,6 @@ package web
 import (
 	"fmt"
 	"net/http"
-	"net/url"
 	"strings"
 
 	"zhengzhi/app"
@@ -54,7 +53,7 @@ func (s *Server) renderOrg(w http.ResponseWriter, r *http.Request, a *domain.Act
 	if d.Form.Name == nil {
 		d.Form = app.OrgPatch{Name: &d.Org.Name, Code: &d.Org.Code, Prefix: &d.Org.Prefix}
 	}
-	s.render(w, r, status, "org.html", "orgs.edit", d, r.URL.Query().Get("flash"))
+	s.render(w, r, status, "org.html", "orgs.edit", d, s.takeFlash(w, r))
 	return nil
 }
 
@@ -81,7 +80,7 @@ func (s *Server) orgUpdate(w http.ResponseWriter, r *http.Request, a *domain.Act
 		}
 		return s.renderOrg(w, r, a, statusOf(domain.ErrorCode(err)), orgData{Form: p, Error: asFormError(err)})
 	}
-	http.Redirect(w, r, fmt.Sprintf("/orgs/%d?flash=%s", id, url.QueryEscape(translate(langOf(r), "users.updated"))), http.StatusSeeOther)
+	s.redirectFlash(w, r, fmt.Sprintf("/orgs/%d", id), translate(langOf(r), "users.updated"))
 	return nil
 }
 
@@ -99,6 +98,6 @@ func (s *Server) orgAddChild(w http.ResponseWriter, r *http.Request, a *domain.A
 		}
 		return s.renderOrg(w, r, a, statusOf(domain.ErrorCode(err)), orgData{Child: in, ChildError: asFormError(err)})
 	}
-	http.Redirect(w, r, fmt.Sprintf("/orgs/%d?flash=%s", id, url.QueryEscape(translate(langOf(r), "orgs.added", o.Name))), http.StatusSeeOther)
+	s.redirectFlash(w, r, fmt.Sprintf("/orgs/%d", id), translate(langOf(r), "orgs.added", o.Name))
 	return nil
 }

@@ -132,7 +132,7 @@ func isTownRole(a *domain.Actor) bool {
 }
 
 func (s *Server) reportsPage(w http.ResponseWriter, r *http.Request, a *domain.Actor) error {
-	return s.renderReports(w, r, a, http.StatusOK, r.URL.Query().Get("flash"), "")
+	return s.renderReports(w, r, a, http.StatusOK, s.takeFlash(w, r), "")
 }
 
 // renderReports builds the /reports page for the actor: the town view for
@@ -381,13 +381,17 @@ func (s *Server) afterPost(w http.ResponseWriter, r *http.Request, a *domain.Act
 		}
 		return s.renderReports(w, r, a, statusOf(code), "", domain.ErrorMessage(err))
 	}
-	q := url.Values{"flash": {translate(langOf(r), okKey)}}
+	q := url.Values{}
 	if dl := r.FormValue("deadline"); dl != "" {
 		if t, err := s.deadlineParam(r.Context(), a, 0, dl); err == nil {
 			q.Set("deadline", string(domain.DateOf(t, shanghai)))
 		}
 	}
-	http.Redirect(w, r, "/reports?"+q.Encode(), http.StatusSeeOther)
+	path := "/reports"
+	if len(q) > 0 {
+		path += "?" + q.Encode()
+	}
+	s.redirectFlash(w, r, path, translate(langOf(r), okKey))
 	return nil
 }
 

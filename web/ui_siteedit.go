@@ -3,7 +3,6 @@ package web
 import (
 	"fmt"
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 
@@ -110,7 +109,7 @@ func (s *Server) siteEditSubmit(w http.ResponseWriter, r *http.Request, a *domai
 		}
 		return s.renderSiteEdit(w, r, a, statusOf(domain.ErrorCode(err)), d)
 	}
-	http.Redirect(w, r, fmt.Sprintf("/sites/%d?flash=%s", id, url.QueryEscape(translate(langOf(r), "case.saved"))), http.StatusSeeOther)
+	s.redirectFlash(w, r, fmt.Sprintf("/sites/%d", id), translate(langOf(r), "case.saved"))
 	return nil
 }
 

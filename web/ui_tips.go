@@ -269,7 +269,7 @@ func (s *Server) renderTips(w http.ResponseWriter, r *http.Request, a *domain.Ac
 		}
 		d.Undelivered = len(und)
 	}
-	s.render(w, r, status, "tips.html", "tips.title", d, q.Get("flash"))
+	s.render(w, r, status, "tips.html", "tips.title", d, s.takeFlash(w, r))
 	return nil
 }
 
@@ -315,7 +315,7 @@ func (s *Server) tipEnter(w http.ResponseWriter, r *http.Request, a *domain.Acto
 		s.render(w, r, statusOf(domain.ErrorCode(err)), "tip_entry.html", "tipn.title", d, "")
 		return nil
 	}
-	http.Redirect(w, r, fmt.Sprintf("/tips/%d?flash=%s", rc.Tip.ID, url.QueryEscape(translate(langOf(r), "tips.saved"))), http.StatusSeeOther)
+	s.redirectFlash(w, r, fmt.Sprintf("/tips/%d", rc.Tip.ID), translate(langOf(r), "tips.saved"))
 	return nil
 }
 
@@ -342,7 +342,7 @@ func (s *Server) tipRuleSubmit(w http.ResponseWriter, r *http.Request, a *domain
 		}
 		return s.renderTips(w, r, a, statusOf(domain.ErrorCode(err)), asFormError(err))
 	}
-	http.Redirect(w, r, "/tips?flash="+url.QueryEscape(translate(langOf(r), "tips.saved")), http.StatusSeeOther)
+	s.redirectFlash(w, r, "/tips", translate(langOf(r), "tips.saved"))
 	return nil
 }
 
@@ -417,7 +417,7 @@ func (s *Server) renderTip(w http.ResponseWriter, r *http.Request, a *domain.Act
 	if revealed != nil {
 		w.Header().Set("Cache-Control", "no-store")
 	}
-	s.render(w, r, status, "tip.html", "tips.title", d, r.URL.Query().Get("flash"))
+	s.render(w, r, status, "tip.html", "tips.title", d, s.takeFlash(w, r))
 	return nil
 }
 
@@ -446,7 +446,7 @@ func (s *Server) tipActionSubmit(w http.ResponseWriter, r *http.Request, a *doma
 		}
 		return s.renderTip(w, r, a, id, statusOf(domain.ErrorCode(err)), asFormError(err), nil)
 	}
-	http.Redirect(w, r, fmt.Sprintf("/tips/%d?flash=%s", id, url.QueryEscape(translate(langOf(r), "tips.saved"))), http.StatusSeeOther)
+	s.redirectFlash(w, r, fmt.Sprintf("/tips/%d", id), translate(langOf(r), "tips.saved"))
 	return nil
 }
 
@@ -478,6 +478,6 @@ func (s *Server) tipRefSubmit(w http.ResponseWriter, r *http.Request, a *domain.
 		}
 		return s.renderTip(w, r, a, id, statusOf(domain.ErrorCode(err)), asFormError(err), nil)
 	}
-	http.Redirect(w, r, fmt.Sprintf("/tips/%d?flash=%s", id, url.QueryEscape(translate(langOf(r), "tips.saved"))), http.StatusSeeOther)
+	s.redirectFlash(w, r, fmt.Sprintf("/tips/%d", id), translate(langOf(r), "tips.saved"))
 	return nil
 }

@@ -5,6 +5,7 @@ import (
 	"flag"
 	"io"
 	"log/slog"
+	"time"
 
 	"zhengzhi/app"
 	"zhengzhi/domain"
@@ -20,7 +21,9 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	db, err := dbf.open(ctx, slog.New(slog.NewTextHandler(stderr, nil)), domain.SystemClock{})
+	// The demo replays its campaign's weeks on a clock it sets (seed.Demo).
+	clock := &domain.ReplayClock{}
+	db, err := dbf.open(ctx, slog.New(slog.NewTextHandler(stderr, nil)), clock)
 	if err != nil {
 		return err
 	}
@@ -30,8 +33,11 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return err
 	}
 	svc := app.New(db, opts...)
+	now := time.Now()
+	clock.Set(seed.DemoSetUp(now))
+	defer clock.Release()
 	if _, err := seed.Bootstrap(ctx, svc, randomPassword()); err != nil {
 		return err
 	}
-	return seed.Demo(ctx, svc, stdout)
+	return seed.DemoAt(ctx, svc, stdout, now)
 }

@@ -44,7 +44,14 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return &exitError{code: 2, msg: "serve: --tls-cert and --tls-key go together"}
 	}
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
-	clock := domain.SystemClock{}
+	// The demo replays its campaign's weeks on a clock it sets while it
+	// loads (seed.Demo), then releases to the real time.
+	var clock domain.Clock = domain.SystemClock{}
+	replay := &domain.ReplayClock{}
+	demoNow := time.Now()
+	if *demo {
+		clock = replay
+	}
 	db, err := dbf.open(ctx, log, clock)
 	if err != nil {
 		return err
@@ -61,8 +68,12 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if generated {
 		pw = randomPassword()
 	}
+	if *demo {
+		replay.Set(seed.DemoSetUp(demoNow)) // set up the morning the demo's campaign starts
+	}
 	created, err := seed.Bootstrap(ctx, svc, pw)
 	if err != nil {
+		replay.Release()
 		return fmt.Errorf("bootstrap: %w", err)
 	}
 	if created && generated {
@@ -71,7 +82,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		fmt.Fprintln(stdout, "created user admin with the password from ZHENGZHI_ADMIN_PASSWORD")
 	}
 	if *demo {
-		if err := seed.Demo(ctx, svc, stdout); err != nil {
+		err := seed.DemoAt(ctx, svc, stdout, demoNow)
+		replay.Release()
+		if err != nil {
 			return fmt.Errorf("demo: %w", err)
 		}
 	}

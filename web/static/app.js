@@ -1,19 +1,42 @@
 // zhengzhi page helpers: progressive enhancement only; every form works without them.
 (function () {
   "use strict";
-  // Fill hidden lat/lng inputs from the browser's geolocation (HTTPS or localhost only).
-  function locate(form) {
+  // Fill a form's latitude and longitude from the browser's location (HTTPS
+  // or localhost only). The inputs stay editable: a typed correction drops
+  // the accuracy, which is unknown then. Messages are the page's catalog
+  // texts (data-* on the status element), never the browser's English.
+  // force: the user asked ("使用我的位置"); otherwise typed values are kept.
+  function locate(form, force) {
     var lat = form.querySelector("input[name=lat]"), lng = form.querySelector("input[name=lng]");
+    var acc = form.querySelector("input[name=accuracy]");
     var status = form.querySelector("[data-geo-status]");
-    if (!lat || !lng || !navigator.geolocation) { return; }
-    if (status) { status.textContent = "正在定位…"; }
+    function say(key, arg) {
+      if (!status) { return; }
+      var text = status.getAttribute("data-" + key) || "";
+      status.textContent = arg === undefined ? text : text.replace("%s", arg);
+    }
+    if (!lat || !lng) { return; }
+    if (!force && (lat.value || lng.value)) { return; }
+    if (!navigator.geolocation || !window.isSecureContext) { say("unsupported"); return; }
+    say("locating");
     navigator.geolocation.getCurrentPosition(function (p) {
       lat.value = p.coords.latitude.toFixed(6);
       lng.value = p.coords.longitude.toFixed(6);
-      if (status) { status.textContent = "已定位：" + lat.value + ", " + lng.value; }
+      if (acc) { acc.value = Math.round(p.coords.accuracy); }
+      say("done", Math.round(p.coords.accuracy));
     }, function (e) {
-      if (status) { status.textContent = "未能定位（" + e.message + "），可手工填写"; }
+      // GeolocationPositionError: 1 denied, 2 unavailable, 3 timeout.
+      say({1: "denied", 2: "unavailable", 3: "timeout"}[e.code] || "unavailable");
     }, { enableHighAccuracy: true, timeout: 15000, maximumAge: 60000 });
+  }
+  // Typing a coordinate makes it the user's: the GPS accuracy no longer applies.
+  function typed(ev) {
+    var input = ev.target;
+    if (!input.matches || !input.matches("[data-geo-lat], [data-geo-lng]")) { return; }
+    var form = input.form, acc = form && form.querySelector("input[name=accuracy]");
+    if (acc) { acc.value = ""; }
+    var status = form && form.querySelector("[data-geo-status]");
+    if (status) { status.textContent = status.getAttribute("data-typed") || ""; }
   }
   // One key per form render: a double tap or a retried post creates one record.
   function idempotency(form) {
@@ -73,11 +96,12 @@
     if (window.matchMedia && window.matchMedia("(min-width: 1024px)").matches) {
       document.querySelectorAll("details.filters").forEach(function (d) { d.open = true; });
     }
-    document.querySelectorAll("form[data-geo]").forEach(locate);
+    document.querySelectorAll("form[data-geo]").forEach(function (f) { locate(f, false); });
     document.querySelectorAll("form").forEach(idempotency);
     document.querySelectorAll("[data-geo-retry]").forEach(function (b) {
-      b.addEventListener("click", function () { locate(b.closest("form")); });
+      b.addEventListener("click", function () { locate(b.closest("form"), true); });
     });
+    document.addEventListener("input", typed);
     // Charts: load ECharts (1 MB) only on pages that have one.
     var charts = document.querySelectorAll("[data-chart]");
     if (charts.length) {

@@ -14,6 +14,7 @@ import (
 // limit); MaxBytes 0 means domain.DefaultMaxAttachment.
 type AttachmentInput struct {
 	Kind     string
+	Item     string // clears_photo: the 两断三清 item it shows
 	Filename string
 	Lat      *float64
 	Lng      *float64
@@ -37,7 +38,11 @@ func (s *App) SaveAttachment(ctx context.Context, a *domain.Actor, caseID int64,
 		if !domain.AcceptsEvidence(c.Status) {
 			return domain.EvidenceRefused(c.Status)
 		}
-		return nil
+		camp, err := tx.Campaign(c.CampaignID)
+		if err != nil {
+			return found(err, "专项行动")
+		}
+		return domain.CheckEvidenceItem(&domain.Attachment{Kind: in.Kind, Item: in.Item}, camp)
 	})
 }
 
@@ -58,7 +63,7 @@ func (s *App) SaveInspectionPhoto(ctx context.Context, a *domain.Actor, inspecti
 // holds the writers' lock, so that a slow upload never holds it; bytes of a
 // refused upload stay unreferenced in the content-addressed store.
 func (s *App) saveAttachment(ctx context.Context, a *domain.Actor, x *domain.Attachment, in AttachmentInput, allow func(tx *store.Tx) error) (*domain.Attachment, error) {
-	x.Kind, x.Filename, x.Lat, x.Lng = in.Kind, in.Filename, in.Lat, in.Lng
+	x.Kind, x.Item, x.Filename, x.Lat, x.Lng = in.Kind, in.Item, in.Filename, in.Lat, in.Lng
 	if err := x.Normalize(); err != nil {
 		return nil, err
 	}

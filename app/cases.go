@@ -45,9 +45,14 @@ type CaseFilter struct {
 	Status     domain.CaseStatus
 	Category   domain.Category
 	Source     domain.Source
-	Overdue    bool   // past 整改期限 and not closed out (domain.Overdue)
-	Q          string // unit name, address, problem_no or source_no contains
-	// Sort is problem_no (default), updated or created; a leading "-" sorts descending.
+	// Status may also be domain.StatusLive, every case that counts (not
+	// voided), or domain.StatusOpen, the cases still to be worked on.
+	Overdue          bool   // 超期未整改: past 整改期限, not rectified, not closed out (domain.Overdue)
+	AwaitingCloseout bool   // 已整改待销号 (domain.AwaitingCloseout)
+	Supervised       bool   // 挂牌督办, not closed out (domain.UnderSupervision)
+	Q                string // unit name, address, problem_no or source_no contains
+	// Sort is problem_no (default), unit_name, deadline, updated or created;
+	// a leading "-" sorts descending.
 	Sort string
 	// After is the Next of a previous page in the same order (keyset
 	// paging, for deep pages); Offset then counts from there.
@@ -275,7 +280,8 @@ func (s *App) Case(ctx context.Context, a *domain.Actor, id int64) (*domain.Case
 	return c, nil
 }
 
-var caseSorts = map[string]store.CaseSort{"problem_no": store.SortProblemNo, "updated": store.SortUpdated, "created": store.SortCreated}
+var caseSorts = map[string]store.CaseSort{"problem_no": store.SortProblemNo, "updated": store.SortUpdated, "created": store.SortCreated,
+	"unit_name": store.SortUnitName, "deadline": store.SortDeadline}
 
 // Cases lists the cases in the actor's scope matching f, with the total
 // count for paging and each case's validation results (CaseList's page).
@@ -308,7 +314,7 @@ func (s *App) CaseList(ctx context.Context, a *domain.Actor, f CaseFilter) (*Cas
 	}
 	var ok bool
 	if sf.Sort, ok = caseSorts[key]; !ok {
-		return nil, domain.Invalid("sort", "排序应为 problem_no、updated 或 created（前加 - 为倒序）")
+		return nil, domain.Invalid("sort", "排序应为 problem_no、unit_name、deadline、updated 或 created（前加 - 为倒序）")
 	}
 	order := key
 	if sf.Desc {
@@ -322,11 +328,17 @@ func (s *App) CaseList(ctx context.Context, a *domain.Actor, f CaseFilter) (*Cas
 		}
 		sf.After, out.Start = &store.CaseKey{Value: c.Value, ID: c.ID}, c.Pos+f.Offset
 	}
-	if f.Status != "" {
+	switch {
+	case f.Status == domain.StatusLive:
+		sf.Status, sf.Live = "", true
+	case f.Status == domain.StatusOpen:
+		sf.Status, sf.Statuses = "", domain.OpenStatuses
+	case f.Status != "":
 		if _, ok := domain.StatusNames[f.Status]; !ok {
 			return nil, domain.Invalid("status", "未知的问题状态“%s”", f.Status)
 		}
 	}
+	sf.AwaitingCloseout, sf.UnderSupervision = f.AwaitingCloseout, f.Supervised
 	if f.Overdue {
 		sf.OverdueOn = domain.DateOf(s.clock.Now(), s.zone)
 	}

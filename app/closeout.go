@@ -59,6 +59,9 @@ func (s *App) withWarnings(c *domain.Case, camp *domain.Campaign, now time.Time)
 // records a signature for approve and return, and appends the audit event
 // with before and after.
 //
+// A 销号 request must carry the evidence the campaign requires
+// (domain.CheckCloseoutEvidence, after the transition's own checks and the
+// content-seen check).
 // A transfer moves the case and its site to the destination town (and
 // village): domain.CheckTransfer, domain.ApplyTransfer. Returning or
 // reopening a case supersedes its signatures so far
@@ -93,6 +96,15 @@ func (s *App) ApplyCaseAction(ctx context.Context, a *domain.Actor, caseID int64
 		shas := domain.Digests(files, time.Time{})
 		if err := domain.CheckContentSeen(in.ContentHash, before, shas); err != nil {
 			return err
+		}
+		if in.Action == domain.CaseRequestCloseout {
+			atts, err := tx.CaseAttachments(caseID)
+			if err != nil {
+				return err
+			}
+			if err := domain.CheckCloseoutEvidence(before, camp, atts); err != nil {
+				return err
+			}
 		}
 		after := before.Clone()
 		domain.ApplyTransition(after, in.Action, to, now)

@@ -1,6 +1,7 @@
 package app_test
 
 import (
+	"bytes"
 	"context"
 	"strings"
 	"sync"
@@ -158,14 +159,49 @@ func (f *loopFixture) readyCase(t *testing.T, name string, village bool) *domain
 	return c
 }
 
-// caseAct takes an action and fails the test on an error.
+// caseAct takes an action and fails the test on an error. Before a 销号
+// request it supplies the evidence the campaign asks for (supplyEvidence);
+// the tests of the evidence rule call ApplyCaseAction themselves.
 func (f *loopFixture) caseAct(t *testing.T, user string, id int64, action domain.CaseAction, reason string) *domain.Case {
 	t.Helper()
+	if action == domain.CaseRequestCloseout {
+		f.supplyEvidence(t, id)
+	}
 	c, err := f.app.ApplyCaseAction(context.Background(), f.as[user], id, app.CaseActionInput{Action: action, Reason: reason})
 	if err != nil {
 		t.Fatalf("%s %s case %d: %v", user, action, id, err)
 	}
 	return c
+}
+
+// photo is a tiny PNG for evidence uploads.
+var photo = []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89")
+
+// supplyEvidence uploads, as the admin, each piece of evidence a 销号
+// request of the case still lacks (domain.EvidenceNeeds).
+func (f *loopFixture) supplyEvidence(t *testing.T, id int64) {
+	t.Helper()
+	ctx := context.Background()
+	c, err := f.app.Case(ctx, f.as["admin"], id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	camp, err := f.app.Campaign(ctx, f.as["admin"], c.CampaignID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	files, err := f.app.CaseAttachments(ctx, f.as["admin"], id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range domain.EvidenceNeeds(c, camp, files) {
+		for i := n.Have; i < n.Want; i++ {
+			if _, err := f.app.SaveAttachment(ctx, f.as["admin"], id, app.AttachmentInput{Kind: n.Kind, Item: n.Item,
+				Filename: "照片.png", Reader: bytes.NewReader(photo)}); err != nil {
+				t.Fatalf("evidence %s for case %d: %v", n.Label(), id, err)
+			}
+		}
+	}
 }
 
 // closeOut drives a ready case with a village through the whole loop.

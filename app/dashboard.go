@@ -17,9 +17,13 @@ type Dashboard struct {
 	Cases      int            `json:"cases"`           // not voided
 	ByStatus   map[string]int `json:"by_status"`
 	ByCategory map[string]int `json:"by_category"`
-	Overdue    int            `json:"overdue"`    // past 整改期限, not closed out (domain.Overdue)
-	Supervised int            `json:"supervised"` // 挂牌督办, not closed out
-	ClosedOut  int            `json:"closed_out"`
+	// Overdue is 超期未整改: past 整改期限 and not rectified (domain.Overdue).
+	Overdue int `json:"overdue"`
+	// AwaitingCloseout is 已整改待销号: rectified, not yet closed out
+	// (domain.AwaitingCloseout).
+	AwaitingCloseout int `json:"awaiting_closeout"`
+	Supervised       int `json:"supervised"` // 挂牌督办, not closed out (domain.UnderSupervision)
+	ClosedOut        int `json:"closed_out"`
 }
 
 // Dashboard counts the cases and sites in a unit's subtree (default: the
@@ -46,13 +50,25 @@ func (s *App) Dashboard(ctx context.Context, a *domain.Actor, orgID, campaignID 
 	if err := dashboardCounts(r, out, camp.ID, org); err != nil {
 		return nil, err
 	}
+	// Each of these figures is the count of one case-list filter, so a
+	// figure and the list it links to agree by construction.
 	today := domain.DateOf(s.clock.Now(), s.zone)
 	scope, err := scopeOf(r, org)
 	if err != nil {
 		return nil, err
 	}
-	if out.Overdue, err = r.CountCases(store.CaseFilter{Scope: scope, CampaignID: camp.ID, OverdueOn: today}); err != nil {
-		return nil, err
+	for _, x := range []struct {
+		dst *int
+		f   store.CaseFilter
+	}{
+		{&out.Overdue, store.CaseFilter{OverdueOn: today}},
+		{&out.AwaitingCloseout, store.CaseFilter{AwaitingCloseout: true}},
+		{&out.Supervised, store.CaseFilter{UnderSupervision: true}},
+	} {
+		x.f.Scope, x.f.CampaignID = scope, camp.ID
+		if *x.dst, err = r.CountCases(x.f); err != nil {
+			return nil, err
+		}
 	}
 	if out.Sites, err = r.SiteCount(org.Path); err != nil {
 		return nil, err
@@ -114,9 +130,7 @@ func dashboardCounts(r store.Reader, out *Dashboard, campaignID int64, org *doma
 		out.ByCategory[string(n.Category)] += n.N
 		if n.Status == domain.StatusClosedOut {
 			out.ClosedOut += n.N
-			continue
 		}
-		out.Supervised += n.Supervised
 	}
 	return nil
 }

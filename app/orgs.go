@@ -76,7 +76,9 @@ func (s *App) SeedOrgs(ctx context.Context, seeds []OrgSeed) error {
 	})
 }
 
-// CreateOrg adds a unit under an existing one (admin only).
+// CreateOrg adds a unit under an existing one (admin only), of a kind the
+// parent may hold (domain.CheckChild: villages under a town, grids under a
+// village, …).
 func (s *App) CreateOrg(ctx context.Context, a *domain.Actor, in OrgInput) (*domain.OrgUnit, error) {
 	var o *domain.OrgUnit
 	err := s.db.Write(ctx, a, func(tx *store.Tx) error {
@@ -85,6 +87,9 @@ func (s *App) CreateOrg(ctx context.Context, a *domain.Actor, in OrgInput) (*dom
 			return found(err, "单位")
 		}
 		if err := domain.Authorize(a, domain.ActManageOrgs, parent, "上级单位"); err != nil {
+			return err
+		}
+		if err := domain.CheckChild(parent, in.Kind); err != nil {
 			return err
 		}
 		o = &domain.OrgUnit{Code: in.Code, Name: in.Name, Kind: in.Kind, Level: parent.Level + 1, ParentID: &parent.ID, Prefix: in.Prefix}
@@ -103,6 +108,47 @@ func (s *App) CreateOrg(ctx context.Context, a *domain.Actor, in OrgInput) (*dom
 		return nil, err
 	}
 	return o, nil
+}
+
+// OrgPatch edits a unit: nil fields stay as they are.
+type OrgPatch struct {
+	Name   *string `json:"name"`
+	Code   *string `json:"code"`
+	Prefix *string `json:"prefix"`
+}
+
+// UpdateOrg changes a unit's name, code and 问题编号 prefix (admin only),
+// audited with before and after. A code or prefix another unit has is
+// refused.
+func (s *App) UpdateOrg(ctx context.Context, a *domain.Actor, id int64, p OrgPatch) (*domain.OrgUnit, error) {
+	var after domain.OrgUnit
+	err := s.db.Write(ctx, a, func(tx *store.Tx) error {
+		before, err := tx.Org(id)
+		if err != nil {
+			return found(err, "单位")
+		}
+		if err := domain.Authorize(a, domain.ActManageOrgs, before, "单位"); err != nil {
+			return err
+		}
+		after = *before
+		if err := (domain.OrgChange{Name: p.Name, Code: p.Code, Prefix: p.Prefix}).Apply(&after); err != nil {
+			return err
+		}
+		if after == *before {
+			return nil // nothing changes: no audit event
+		}
+		if err := tx.UpdateOrg(&after); err != nil {
+			if errors.Is(err, store.ErrDuplicate) {
+				return errDuplicateCode
+			}
+			return err
+		}
+		return tx.Audit("update", "org_unit", id, before, &after)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &after, nil
 }
 
 // SetOrgPrefix sets a town's 问题编号 prefix (for towns without an official code).

@@ -34,7 +34,11 @@ func (s *App) DueRechecks(ctx context.Context, a *domain.Actor, campaignID int64
 	if err != nil {
 		return nil, err
 	}
-	r := s.db.Reader(ctx)
+	return dueRechecks(s.db.Reader(ctx), a, camp, domain.DateOf(s.clock.Now(), s.zone))
+}
+
+// dueRechecks is DueRechecks's read, for a campaign and today.
+func dueRechecks(r store.Reader, a *domain.Actor, camp *domain.Campaign, today domain.Date) ([]RecheckRow, error) {
 	scope, err := scopeOf(r, &a.Scope)
 	if err != nil {
 		return nil, err
@@ -52,7 +56,7 @@ func (s *App) DueRechecks(ctx context.Context, a *domain.Actor, campaignID int64
 		extra[x.SiteID] = RecheckRow{ProblemNo: x.ProblemNo, CaseStatus: x.CaseStatus, Place: x.Place}
 	}
 	out := []RecheckRow{}
-	for _, it := range domain.DueRechecks(items, camp, domain.DateOf(s.clock.Now(), s.zone)) {
+	for _, it := range domain.DueRechecks(items, camp, today) {
 		r := extra[it.SiteID]
 		r.RecheckItem = it
 		out = append(out, r)

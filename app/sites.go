@@ -57,12 +57,30 @@ type SiteFilter struct {
 	Q          string // name, address or credit code contains
 	State      string
 	TargetType string
+	// CampaignID (0: the active one) is the campaign Inspected and
+	// NotInspected look at: 已排查 / 未排查 in it.
+	CampaignID   int64
+	Inspected    bool
+	NotInspected bool
+	// Sort is -created (default, newest first), created, name, -name,
+	// updated or -updated; a leading "-" sorts descending.
+	Sort string
 	// After is the Next of a previous page (keyset paging, for deep
-	// pages); Offset then counts from there.
+	// pages, in the default order); Offset then counts from there.
 	After  string
 	Limit  int // 0: all
 	Offset int
 }
+
+// siteSorts are SiteFilter.Sort's keys, and siteSortDesc the direction
+// each runs in by itself (store.SiteSort).
+var (
+	siteSorts    = map[string]store.SiteSort{"created": store.SortSiteCreated, "name": store.SortSiteName, "updated": store.SortSiteUpdated}
+	siteSortDesc = map[store.SiteSort]bool{store.SortSiteCreated: true, store.SortSiteName: false, store.SortSiteUpdated: true}
+)
+
+// siteDefaultSort is the site list's default order: newest first.
+const siteDefaultSort = "-created"
 
 // SiteList is a page of the site list.
 type SiteList struct {
@@ -242,9 +260,33 @@ func (s *App) SiteList(ctx context.Context, a *domain.Actor, f SiteFilter) (*Sit
 		return nil, err
 	}
 	q := store.SiteQuery{Scope: scope, VillageID: f.VillageID, Q: strings.TrimSpace(f.Q), State: f.State,
-		TargetType: f.TargetType, Limit: f.Limit, Offset: f.Offset}
+		TargetType: f.TargetType, Inspected: f.Inspected, NotInspected: f.NotInspected, Limit: f.Limit, Offset: f.Offset}
+	if err := domain.CheckSiteFilter(f.State, f.TargetType); err != nil {
+		return nil, err
+	}
+	sort := f.Sort
+	if sort == "" {
+		sort = siteDefaultSort
+	}
+	var ok bool
+	if q.Sort, ok = siteSorts[strings.TrimPrefix(sort, "-")]; !ok {
+		return nil, domain.Invalid("sort", "排序应为 created、name 或 updated（前加 - 为倒序）")
+	}
+	// Each order has its own direction (store.SiteSort); ask for the other one.
+	q.Reverse = strings.HasPrefix(sort, "-") != siteSortDesc[q.Sort]
+	if f.Inspected || f.NotInspected {
+		camp, err := s.ResolveCampaign(ctx, f.CampaignID)
+		if err != nil {
+			return nil, err
+		}
+		q.CampaignID = camp.ID
+	}
+	keyset := sort == siteDefaultSort // the cursor pages the newest-first order only
 	out := &SiteList{Start: f.Offset}
 	if f.After != "" {
+		if !keyset {
+			return nil, domain.Invalid("after", "after 只用于按登记时间倒序的列表")
+		}
 		c, err := parseCursor(f.After, siteOrder)
 		if err != nil {
 			return nil, err
@@ -261,7 +303,7 @@ func (s *App) SiteList(ctx context.Context, a *domain.Actor, f SiteFilter) (*Sit
 			return nil, err
 		}
 	}
-	if more {
+	if more && keyset {
 		out.Next = cursor{Sort: siteOrder, ID: items[len(items)-1].ID, Pos: out.Start + len(items)}.String()
 	}
 	return out, nil

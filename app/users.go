@@ -191,6 +191,43 @@ func (s *App) SetUserActive(ctx context.Context, a *domain.Actor, id int64, acti
 	})
 }
 
+// PlaceUser changes a user's role and unit, audited with before and after:
+// domain.CheckPlacement decides (who may manage whom, where; the role must
+// fit the unit's level). The user's scope changes with their next request.
+func (s *App) PlaceUser(ctx context.Context, a *domain.Actor, id int64, role domain.Role, orgID int64) (*domain.User, error) {
+	var after domain.User
+	err := s.db.Write(ctx, a, func(tx *store.Tx) error {
+		u, from, err := userAt(tx.Reader, id)
+		if err != nil {
+			return err
+		}
+		to, err := tx.Org(orgID)
+		if err != nil {
+			if errors.Is(err, store.ErrNotFound) {
+				return domain.Invalid("org_id", "请选择所属单位")
+			}
+			return err
+		}
+		if err := domain.CheckPlacement(a, u, from, role, to); err != nil {
+			return err
+		}
+		after = *u
+		after.Role, after.OrgID = role, to.ID
+		if after == *u {
+			return nil
+		}
+		if err := tx.UpdateUserPlacement(id, role, to.ID); err != nil {
+			return err
+		}
+		after.Version++
+		return tx.Audit("place", "user", id, u, after)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &after, nil
+}
+
 // errBadCredentials never says whether the user or the password was wrong.
 var errBadCredentials = &domain.Error{Code: domain.EUNAUTHORIZED, Message: "用户名或密码错误"}
 

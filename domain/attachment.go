@@ -38,6 +38,7 @@ type Attachment struct {
 	Size         int64     `json:"size"`
 	ContentType  string    `json:"content_type"`
 	Kind         string    `json:"kind"`
+	Item         string    `json:"item,omitempty"` // clears_photo: the 两断三清 item it shows
 	Filename     string    `json:"filename"`
 	CaseID       *int64    `json:"case_id"`
 	InspectionID *int64    `json:"inspection_id"`
@@ -48,14 +49,22 @@ type Attachment struct {
 }
 
 // Normalize checks an attachment's description before its bytes are
-// stored: no kind means 其它, the kind must be known, the coordinates pass
-// CheckLatLng, and the filename is cleaned (CleanFilename).
+// stored: no kind means 其它, the kind must be known, a 两断三清照片's item
+// (optional) a known item code and other kinds carry none, the coordinates
+// pass CheckLatLng, and the filename is cleaned (CleanFilename). Whether the
+// item is on the case's campaign checklist is CheckEvidenceItem's.
 func (x *Attachment) Normalize() error {
 	if x.Kind == "" {
 		x.Kind = AttachOther
 	}
 	if _, ok := AttachmentKindNames[x.Kind]; !ok {
 		return Invalid("kind", "未知的材料类别“%s”", x.Kind)
+	}
+	x.Item = strings.TrimSpace(x.Item)
+	if x.Kind != AttachClearsPhoto {
+		x.Item = "" // only a 两断三清照片 shows an item
+	} else if _, ok := ClearItemNames[x.Item]; x.Item != "" && !ok {
+		return Invalid("item", "未知的两断三清项目“%s”", x.Item)
 	}
 	if err := CheckLatLng(x.Lat, x.Lng); err != nil {
 		return err
@@ -84,6 +93,15 @@ func CleanFilename(name string) string {
 		name = name[:len(name)-n]
 	}
 	return name
+}
+
+// CheckEvidenceItem checks a 两断三清照片's item against the case's campaign:
+// it must be on the checklist.
+func CheckEvidenceItem(x *Attachment, camp *Campaign) error {
+	if x.Item != "" && !camp.HasClearItem(x.Item) {
+		return Invalid("item", "“%s”不在本次专项行动的两断三清项目中", ClearItemNames[x.Item])
+	}
+	return nil
 }
 
 // EvidenceRefused is the answer to evidence for a case whose status does

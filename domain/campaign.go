@@ -63,7 +63,33 @@ type Campaign struct {
 	RecheckDays     int        `json:"recheck_days"`    // re-check 停产/关闭/取缔 sites this often
 	SupervisedDays  int        `json:"supervised_days"` // default 挂牌督办 deadline
 	RewardRule      string     `json:"reward_rule"`     // text of the 12350 reward rule
-	Version         int64      `json:"version"`
+	// CloseoutEvidence is what a 销号 request must carry; nil means
+	// DefaultEvidenceRule (Evidence).
+	CloseoutEvidence *EvidenceRule `json:"closeout_evidence"`
+	Version          int64         `json:"version"`
+}
+
+// EvidenceRule is the evidence a campaign requires of a 销号 request
+// (DESIGN.md §7: request_closeout needs the evidence the campaign requires).
+type EvidenceRule struct {
+	// DonePhotos is how many 整改完成照片 (done_photo) a request needs at least.
+	DonePhotos int `json:"done_photos"`
+	// ClearsPhotos asks, of a 关闭 or 取缔 case, one 两断三清照片
+	// (clears_photo) for each item of the campaign's checklist.
+	ClearsPhotos bool `json:"clears_photos"`
+}
+
+// DefaultEvidenceRule is §7's default: at least one 整改完成照片, and for a
+// 关闭/取缔 case a photo for each 两断三清 item.
+var DefaultEvidenceRule = EvidenceRule{DonePhotos: 1, ClearsPhotos: true}
+
+// Evidence is the campaign's evidence rule for 销号 requests (the default
+// when the campaign sets none).
+func (c *Campaign) Evidence() EvidenceRule {
+	if c == nil || c.CloseoutEvidence == nil {
+		return DefaultEvidenceRule
+	}
+	return *c.CloseoutEvidence
 }
 
 // DefaultDeadlineTime is the weekly report deadline's time of day when a
@@ -132,6 +158,13 @@ func (c *Campaign) Normalize() error {
 	}
 	if c.SupervisedDays <= 0 {
 		c.SupervisedDays = DefaultSupervisedDays
+	}
+	if c.CloseoutEvidence == nil {
+		r := DefaultEvidenceRule
+		c.CloseoutEvidence = &r
+	}
+	if c.CloseoutEvidence.DonePhotos < 0 || c.CloseoutEvidence.DonePhotos > 20 {
+		return Invalid("closeout_evidence.done_photos", "整改完成照片张数应为 0–20")
 	}
 	return nil
 }

@@ -211,6 +211,23 @@ func ProblemNo(prefix string, year, n int) string {
 	return fmt.Sprintf("%s-%04d-%04d", prefix, year, n)
 }
 
+// StatusLive is not a status but the case list's filter value (status=live)
+// for every case that counts (Counts): all but the voided ones.
+const StatusLive CaseStatus = "live"
+
+// StatusOpen is the case list's filter value (status=open) for the cases
+// still to be worked on: OpenStatuses.
+const StatusOpen CaseStatus = "open"
+
+// OpenStatuses are the statuses of a case still to be worked on — 登记 and
+// 整治中, the ones that accept edits (Editable) and a 销号 request: a grid
+// worker's cases to finish.
+var OpenStatuses = []CaseStatus{StatusRegistered, StatusRectifying}
+
+// Counts reports whether a case counts in the figures and forms: a voided
+// case (录入错误/重复) counts nowhere (DESIGN.md §2).
+func Counts(c *Case) bool { return c.Status != StatusVoided }
+
 // FinishedStatuses are the statuses in which a case has run its course:
 // closed out or voided. A deadline passed in one of them is not overdue.
 var FinishedStatuses = []CaseStatus{StatusClosedOut, StatusVoided}

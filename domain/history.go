@@ -289,6 +289,9 @@ func (e CaseEvent) Describe(camp *Campaign, place func(id int64) string) (what s
 		what = "上传材料"
 		if x := e.Attachment; x != nil {
 			what += "：" + AttachmentKindNames[x.Kind]
+			if x.Item != "" {
+				what += "·" + ClearItemNames[x.Item]
+			}
 			if x.Filename != "" {
 				what += "（" + x.Filename + "）"
 			}

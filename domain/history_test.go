@@ -81,6 +81,7 @@ func TestCaseEvent_Describe(t *testing.T) {
 		{CaseEvent{Action: "transfer", Reason: "属地调整", Before: before, After: moved(before, 3)}, "移交：属地调整", []string{"移交 五星街道 · 新中社区 → 永红街道"}},
 		{CaseEvent{Action: "update", Before: withStatus(before, StatusRegistered), After: before}, "修改问题", []string{"状态 登记 → 整治中"}},
 		{CaseEvent{Action: "attach", Attachment: &Attachment{Kind: AttachDonePhoto, Filename: "a.jpg"}}, "上传材料：整改完成照片（a.jpg）", nil},
+		{CaseEvent{Action: "attach", Attachment: &Attachment{Kind: AttachClearsPhoto, Item: ItemWater, Filename: "b.jpg"}}, "上传材料：两断三清照片·断水（b.jpg）", nil},
 	} {
 		what, lines := tc.ev.Describe(nil, place)
 		if what != tc.what || !slices.Equal(lines, tc.wantLines) {

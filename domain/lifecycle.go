@@ -184,6 +184,93 @@ func readyForCloseout(c *Case, camp *Campaign) error {
 	return nil
 }
 
+// EvidenceNeed is one piece of evidence a 销号 request needs, and how much
+// of it the case has.
+type EvidenceNeed struct {
+	Kind string // AttachDonePhoto or AttachClearsPhoto
+	Item string // for AttachClearsPhoto: the 两断三清 item
+	Want int
+	Have int
+}
+
+// Met reports whether the case has enough of it.
+func (n EvidenceNeed) Met() bool { return n.Have >= n.Want }
+
+// Label names the evidence in Chinese: “整改完成照片”, “两断三清照片（断水）”.
+func (n EvidenceNeed) Label() string {
+	if n.Item != "" {
+		return fmt.Sprintf("%s（%s）", AttachmentKindNames[n.Kind], ClearItemNames[n.Item])
+	}
+	return AttachmentKindNames[n.Kind]
+}
+
+// EvidenceNeeds lists the evidence the campaign's rule (Campaign.Evidence)
+// asks of a 销号 request for case c — at least DonePhotos 整改完成照片 and,
+// when c is 关闭 or 取缔 and the rule says so, one 两断三清照片 showing each
+// item of the checklist, in the campaign's order — with what files hold.
+// Files that are not the case's own evidence (an inspection's photos) do
+// not count.
+func EvidenceNeeds(c *Case, camp *Campaign, files []*Attachment) []EvidenceNeed {
+	rule := camp.Evidence()
+	var needs []EvidenceNeed
+	count := func(kind, item string) int {
+		n := 0
+		for _, f := range files {
+			if f.CaseID != nil && *f.CaseID == c.ID && f.Kind == kind && (item == "" || f.Item == item) {
+				n++
+			}
+		}
+		return n
+	}
+	if rule.DonePhotos > 0 {
+		needs = append(needs, EvidenceNeed{Kind: AttachDonePhoto, Want: rule.DonePhotos, Have: count(AttachDonePhoto, "")})
+	}
+	if rule.ClearsPhotos && (c.Shutdown == ShutdownClosed || c.Shutdown == ShutdownBanned) {
+		for _, it := range campaignClearItems(camp) {
+			needs = append(needs, EvidenceNeed{Kind: AttachClearsPhoto, Item: it, Want: 1, Have: count(AttachClearsPhoto, it)})
+		}
+	}
+	return needs
+}
+
+// CheckCloseoutEvidence is request_closeout's evidence check, run with the
+// case's files after Transition allowed the request (its content checks,
+// readyForCloseout, come first): every EvidenceNeeds item met, else
+// ECONFLICT on "attachments" naming each piece missing.
+func CheckCloseoutEvidence(c *Case, camp *Campaign, files []*Attachment) error {
+	var missing []string
+	for _, n := range EvidenceNeeds(c, camp, files) {
+		if n.Met() {
+			continue
+		}
+		if n.Want > 1 {
+			missing = append(missing, fmt.Sprintf("%s（至少 %d 张，现有 %d 张）", n.Label(), n.Want, n.Have))
+		} else {
+			missing = append(missing, n.Label())
+		}
+	}
+	if len(missing) == 0 {
+		return nil
+	}
+	return &Error{Code: ECONFLICT, Field: "attachments",
+		Message: "申请销号还缺少材料：" + strings.Join(missing, "、") + "，请先上传"}
+}
+
+// LastReturn is the return that sent c back, while c waits to be worked on
+// after it: c is 整治中 and its latest signature (signoffs in order) is a
+// return. The case page shows its reason as a banner; the grid worker's
+// home lists such cases.
+func LastReturn(c *Case, signoffs []SignOff) (SignOff, bool) {
+	if c.Status != StatusRectifying || len(signoffs) == 0 {
+		return SignOff{}, false
+	}
+	last := signoffs[len(signoffs)-1]
+	if last.Decision != CaseReturn {
+		return SignOff{}, false
+	}
+	return last, true
+}
+
 func (r *rule) startsFrom(status CaseStatus) bool {
 	for _, s := range r.from {
 		if s == status {

@@ -155,3 +155,67 @@ func DefaultPrefix(code string) string {
 	}
 	return ""
 }
+
+// ChildKinds lists the kinds of unit that may be added under parent: below
+// a region the next regions down (省 → 市 → 区/县), the town-level units and
+// the member departments (部门); below a town its villages and communities;
+// below a village or community its grids; nothing below a grid or a
+// department.
+func ChildKinds(parent *OrgUnit) []OrgKind {
+	switch parent.Kind {
+	case KindProvince:
+		return []OrgKind{KindCity, KindDept}
+	case KindCity:
+		return []OrgKind{KindDistrict, KindCounty, KindDept}
+	case KindDistrict, KindCounty:
+		return []OrgKind{KindDevZone, KindTown, KindStreet, KindXiang, KindDept}
+	case KindDevZone, KindTown, KindStreet, KindXiang:
+		return []OrgKind{KindVillage, KindCommunity}
+	case KindVillage, KindCommunity:
+		return []OrgKind{KindGrid}
+	}
+	return nil
+}
+
+// CheckChild checks that a unit of kind may be added under parent (ChildKinds).
+func CheckChild(parent *OrgUnit, kind OrgKind) error {
+	for _, k := range ChildKinds(parent) {
+		if k == kind {
+			return nil
+		}
+	}
+	if len(ChildKinds(parent)) == 0 {
+		return Invalid("kind", "%s（%s）下不能再设下级单位", parent.Name, parent.Kind)
+	}
+	return Invalid("kind", "%s（%s）下不能设%s", parent.Name, parent.Kind, kind)
+}
+
+// OrgChange is an edit of a unit: nil fields stay as they are.
+type OrgChange struct {
+	Name   *string
+	Code   *string // "" removes the code
+	Prefix *string // towns only (SetPrefix)
+}
+
+// Apply changes o as c says, checked as a new unit is (Normalize): a name,
+// a 12-digit code or none, a prefix on a town only. Whether a code or a
+// prefix is taken is the store's to say.
+func (c OrgChange) Apply(o *OrgUnit) error {
+	if c.Name != nil {
+		o.Name = strings.TrimSpace(*c.Name)
+	}
+	if c.Code != nil {
+		o.Code = strings.TrimSpace(*c.Code)
+	}
+	if c.Prefix != nil && strings.TrimSpace(*c.Prefix) != o.Prefix {
+		if err := o.SetPrefix(strings.TrimSpace(*c.Prefix)); err != nil {
+			return err
+		}
+	}
+	for _, r := range o.Code {
+		if r < '0' || r > '9' {
+			return Invalid("code", "区划代码应为 12 位数字")
+		}
+	}
+	return o.Normalize()
+}

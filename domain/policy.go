@@ -145,6 +145,30 @@ func ManageExistingUser(a *Actor, u *User, o *OrgUnit) error {
 	return manageUser(a, u.Role, o, "用户")
 }
 
+// CheckPlacement checks moving user u, now placed at from, to role at to:
+// the actor must be allowed to manage u where u is (ManageExistingUser) and
+// to place that role there (ManageUser), the role must fit the unit's level
+// (Role.Fits, 400), and nobody changes their own role or unit (asked
+// first: the plainest answer to it).
+func CheckPlacement(a *Actor, u *User, from *OrgUnit, role Role, to *OrgUnit) error {
+	if a != nil && a.User.ID == u.ID {
+		return Invalid("role", "不能修改自己的角色或单位")
+	}
+	if err := ManageExistingUser(a, u, from); err != nil {
+		return err
+	}
+	if !role.Valid() {
+		return Invalid("role", "未知的角色 %q", role)
+	}
+	if err := ManageUser(a, role, to); err != nil {
+		return err
+	}
+	if !role.Fits(to) {
+		return Invalid("role", "角色“%s”不能设在%s（%s）", RoleNames[role], to.Name, to.Kind)
+	}
+	return nil
+}
+
 func manageUser(a *Actor, r Role, o *OrgUnit, what string) error {
 	if err := Authorize(a, ActManageUsers, o, what); err != nil {
 		return err

@@ -25,12 +25,29 @@ func liveCase(c *Case) bool {
 	return !slices.Contains(FinishedStatuses, c.Status)
 }
 
-// Overdue reports whether a case is past its 整改期限: the deadline lies
-// before today and the case is neither closed out nor voided. It is the
-// rule of ValidateCase's RuleOverdue warning and of the case list's
-// overdue filter.
+// Overdue reports whether a case is 超期未整改: past its 整改期限 (the
+// deadline lies before today) and not rectified — its 现场整治 is not 已完成 —
+// and neither closed out nor voided. A case rectified on site has met its
+// 整改期限 even while its 销号 is pending: it is AwaitingCloseout instead.
+// It is the rule of ValidateCase's RuleOverdue warning, of the dashboard's
+// 超期未整改 figure and of the case list's overdue filter.
 func Overdue(c *Case, today Date) bool {
-	return liveCase(c) && c.RectifyDeadline != "" && c.RectifyDeadline < today
+	return liveCase(c) && c.OnsiteStatus != OnsiteDone && c.RectifyDeadline != "" && c.RectifyDeadline < today
+}
+
+// AwaitingCloseout reports whether a case is 已整改待销号: rectified on site
+// (现场整治 已完成) but neither closed out nor voided — its 销号 is still to
+// be requested or signed. The dashboard's figure and the case list's
+// awaiting_closeout filter count by it.
+func AwaitingCloseout(c *Case) bool {
+	return liveCase(c) && c.OnsiteStatus == OnsiteDone
+}
+
+// UnderSupervision reports whether a case is 挂牌督办 and still runs its
+// course (neither closed out nor voided): the dashboard's 挂牌督办 figure and
+// the case list's supervised filter.
+func UnderSupervision(c *Case) bool {
+	return liveCase(c) && c.Supervised
 }
 
 // Stagnant reports whether a live case has gone StaleAfter (14 days)

@@ -6,25 +6,67 @@ import (
 	"time"
 )
 
-func TestOverdue_PastRectifyDeadlineAndLive(t *testing.T) {
+func TestOverdue_PastRectifyDeadlineNotRectifiedAndLive(t *testing.T) {
 	today := Date("2020-07-01")
 	for _, tc := range []struct {
 		deadline Date
 		status   CaseStatus
+		onsite   Onsite
 		want     bool
 	}{
-		{"2020-06-30", StatusRectifying, true},
-		{"2020-06-30", StatusRegistered, true},
-		{"2020-06-30", StatusTownApproved, true}, // under review is not done yet
-		{"2020-07-01", StatusRectifying, false},  // the deadline day itself is in time
-		{"2020-07-02", StatusRectifying, false},
-		{"", StatusRectifying, false},
-		{"2020-06-30", StatusClosedOut, false},
-		{"2020-06-30", StatusVoided, false},
+		{"2020-06-30", StatusRectifying, OnsiteInProgress, true},
+		{"2020-06-30", StatusRegistered, OnsiteNotStarted, true},
+		{"2020-06-30", StatusRectifying, OnsiteDone, false},       // rectified: awaiting closeout, not overdue
+		{"2020-06-30", StatusTownApproved, OnsiteDone, false},     // under review: rectified
+		{"2020-07-01", StatusRectifying, OnsiteInProgress, false}, // the deadline day itself is in time
+		{"2020-07-02", StatusRectifying, OnsiteInProgress, false},
+		{"", StatusRectifying, OnsiteInProgress, false},
+		{"2020-06-30", StatusClosedOut, OnsiteInProgress, false},
+		{"2020-06-30", StatusVoided, OnsiteInProgress, false},
 	} {
-		c := &Case{Status: tc.status, CaseFields: CaseFields{RectifyDeadline: tc.deadline}}
+		c := &Case{Status: tc.status, CaseFields: CaseFields{RectifyDeadline: tc.deadline, OnsiteStatus: tc.onsite}}
 		if got := Overdue(c, today); got != tc.want {
-			t.Errorf("deadline %q status %s: %v, want %v", tc.deadline, tc.status, got, tc.want)
+			t.Errorf("deadline %q status %s onsite %s: %v, want %v", tc.deadline, tc.status, tc.onsite, got, tc.want)
+		}
+	}
+}
+
+// The two halves of what was one "超期未整改" figure never overlap: a live
+// case past its 整改期限 is either not rectified (Overdue) or rectified and
+// waiting for its 销号 (AwaitingCloseout).
+func TestOverdueAndAwaitingCloseout_SplitTheLiveCases(t *testing.T) {
+	today := Date("2020-07-01")
+	for _, status := range allStatuses {
+		for _, onsite := range []Onsite{OnsiteNotStarted, OnsiteInProgress, OnsiteDone} {
+			c := &Case{Status: status, CaseFields: CaseFields{RectifyDeadline: "2020-06-01", OnsiteStatus: onsite}}
+			over, waiting := Overdue(c, today), AwaitingCloseout(c)
+			live := status != StatusClosedOut && status != StatusVoided
+			if over && waiting || (over || waiting) != live {
+				t.Errorf("%s %s: Overdue %v, AwaitingCloseout %v", status, onsite, over, waiting)
+			}
+			if waiting != (live && onsite == OnsiteDone) {
+				t.Errorf("%s %s: AwaitingCloseout %v", status, onsite, waiting)
+			}
+		}
+	}
+}
+
+func TestUnderSupervision_LiveAndFlagged(t *testing.T) {
+	for _, status := range allStatuses {
+		for _, flag := range []bool{false, true} {
+			c := &Case{Status: status, CaseFields: CaseFields{Supervised: flag}}
+			want := flag && status != StatusClosedOut && status != StatusVoided
+			if got := UnderSupervision(c); got != want {
+				t.Errorf("%s supervised %v: %v, want %v", status, flag, got, want)
+			}
+		}
+	}
+}
+
+func TestCounts_AllButVoided(t *testing.T) {
+	for _, status := range allStatuses {
+		if got := Counts(&Case{Status: status}); got != (status != StatusVoided) {
+			t.Errorf("%s: Counts %v", status, got)
 		}
 	}
 }

@@ -28,6 +28,27 @@ var siteStates = map[string]bool{SiteProducing: true, SiteSuspended: true, SiteC
 // SiteStateNames gives each site state's Chinese name.
 var SiteStateNames = map[string]string{SiteProducing: "生产", SiteSuspended: "停产", SiteClosed: "关闭", SiteBanned: "取缔"}
 
+// TargetTypeNames gives each target type's Chinese name.
+var TargetTypeNames = map[string]string{TargetXiaozitou: "小字头", TargetStopped: "停产停业"}
+
+// SiteStates lists the site states in the order a form offers them.
+var SiteStates = []string{SiteProducing, SiteSuspended, SiteClosed, SiteBanned}
+
+// TargetTypes lists the target types in the order a form offers them.
+var TargetTypes = []string{TargetXiaozitou, TargetStopped}
+
+// CheckSiteFilter checks a site list's state and target type criteria
+// ("" for none) name a known state and type.
+func CheckSiteFilter(state, targetType string) error {
+	if state != "" && !siteStates[state] {
+		return Invalid("state", "未知的生产状态“%s”", state)
+	}
+	if targetType != "" && targetType != TargetXiaozitou && targetType != TargetStopped {
+		return Invalid("target_type", "整治对象应为 xiaozitou（小字头）或 stopped（停产停业）")
+	}
+	return nil
+}
+
 // SiteStateForShutdown is the state a site takes when its case records
 // 停产或关闭: 停产, 关闭 or 取缔 put the site in the same state (the codes are
 // the same); none says nothing about the site, which keeps its state

@@ -139,7 +139,7 @@ func ValidateCase(c *Case, camp *Campaign, now time.Time, loc *time.Location) (e
 	if c.Status != StatusClosedOut {
 		if Overdue(c, DateOf(now, loc)) {
 			warns = append(warns, Warning{Code: RuleOverdue, Field: "rectify_deadline",
-				Message: fmt.Sprintf("已超过整改期限（%s）尚未销号", c.RectifyDeadline)})
+				Message: fmt.Sprintf("已超过整改期限（%s）尚未整改完成", c.RectifyDeadline)})
 		}
 		if Stagnant(c, now) {
 			days := int(now.Sub(c.UpdatedAt) / (24 * time.Hour))

@@ -42,6 +42,20 @@ func TestDemoCloseout_EveryState(t *testing.T) {
 				t.Fatalf("demo case %s: invalid signature %+v", c.ProblemNo, s)
 			}
 		}
+		// Every case that went through a 销号 request carries its evidence.
+		if len(sigs) > 0 || c.Status == domain.StatusCloseoutRequested {
+			files, err := db.CaseAttachments(ctx, sys, c.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			camp, err := db.Campaign(ctx, sys, c.CampaignID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := domain.CheckCloseoutEvidence(c, camp, files); err != nil {
+				t.Errorf("demo case %s (%s): %v", c.ProblemNo, c.Status, err)
+			}
+		}
 	}
 	for _, st := range []domain.CaseStatus{domain.StatusCloseoutRequested, domain.StatusVillageApproved, domain.StatusTownApproved,
 		domain.StatusClosedOut, domain.StatusRectifying, domain.StatusVoided} {

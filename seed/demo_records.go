@@ -332,12 +332,14 @@ func (d *demo) complete(ctx context.Context, s *demoSite) error {
 	if err != nil {
 		return err
 	}
-	if err := d.photo(ctx, s, domain.AttachDonePhoto, "整改完成"); err != nil {
+	// The evidence a 销号 request needs (domain.EvidenceNeeds): 整改完成照片
+	// and, for 关闭/取缔, a 两断三清照片 of each item, naming it.
+	if err := d.photo(ctx, s, domain.AttachDonePhoto, "", "整改完成"); err != nil {
 		return err
 	}
 	if shut {
 		for _, it := range d.camp.ClearItems {
-			if err := d.photo(ctx, s, domain.AttachClearsPhoto, domain.ClearItemNames[it]); err != nil {
+			if err := d.photo(ctx, s, domain.AttachClearsPhoto, it, domain.ClearItemNames[it]); err != nil {
 				return err
 			}
 		}
@@ -345,8 +347,9 @@ func (d *demo) complete(ctx context.Context, s *demoSite) error {
 	return nil
 }
 
-// photo uploads a small picture as the case's evidence of kind.
-func (d *demo) photo(ctx context.Context, s *demoSite, kind, what string) error {
+// photo uploads a small picture as the case's evidence of kind (showing
+// the 两断三清 item, for a clears_photo).
+func (d *demo) photo(ctx context.Context, s *demoSite, kind, item, what string) error {
 	img := image.NewRGBA(image.Rect(0, 0, 32, 24))
 	shade := color.RGBA{uint8(90 + d.rng.IntN(120)), uint8(110 + d.rng.IntN(100)), uint8(80 + d.rng.IntN(80)), 255}
 	for x := range 32 {
@@ -359,7 +362,7 @@ func (d *demo) photo(ctx context.Context, s *demoSite, kind, what string) error 
 		return err
 	}
 	lat, lng := s.lat, s.lng
-	_, err := d.db.SaveAttachment(ctx, s.officer, s.caseID, app.AttachmentInput{Kind: kind,
+	_, err := d.db.SaveAttachment(ctx, s.officer, s.caseID, app.AttachmentInput{Kind: kind, Item: item,
 		Filename: fmt.Sprintf("%s-%s.png", what, d.today()), Lat: &lat, Lng: &lng, Reader: &buf})
 	return err
 }

@@ -9,11 +9,11 @@ import (
 // Attachments (档案材料): one row per file added to a case or an inspection;
 // the bytes themselves are in the blob store (blob.go), by SHA-256.
 
-const attachmentCols = `id, sha256, size, content_type, kind, filename, case_id, inspection_id, COALESCE(uploaded_by, 0), uploaded_at, lat, lng`
+const attachmentCols = `id, sha256, size, content_type, kind, item, filename, case_id, inspection_id, COALESCE(uploaded_by, 0), uploaded_at, lat, lng`
 
 func scanAttachment(r scanner) (*domain.Attachment, error) {
 	var x domain.Attachment
-	err := r.Scan(&x.ID, &x.SHA256, &x.Size, &x.ContentType, &x.Kind, &x.Filename, &x.CaseID, &x.InspectionID,
+	err := r.Scan(&x.ID, &x.SHA256, &x.Size, &x.ContentType, &x.Kind, &x.Item, &x.Filename, &x.CaseID, &x.InspectionID,
 		&x.UploadedBy, timeScan{&x.UploadedAt}, &x.Lat, &x.Lng)
 	return &x, err
 }
@@ -23,9 +23,9 @@ func scanAttachment(r scanner) (*domain.Attachment, error) {
 // x.UploadedAt and x.UploadedBy.
 func (tx *Tx) InsertAttachment(x *domain.Attachment) error {
 	x.UploadedAt, x.UploadedBy = tx.now, tx.actor.User.ID
-	id, err := tx.insert(`INSERT INTO attachments (sha256, size, content_type, kind, filename, case_id, inspection_id, uploaded_by, uploaded_at, lat, lng)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`,
-		x.SHA256, x.Size, x.ContentType, x.Kind, x.Filename, x.CaseID, x.InspectionID, tx.actorRef(), ts(tx.now), x.Lat, x.Lng)
+	id, err := tx.insert(`INSERT INTO attachments (sha256, size, content_type, kind, item, filename, case_id, inspection_id, uploaded_by, uploaded_at, lat, lng)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id`,
+		x.SHA256, x.Size, x.ContentType, x.Kind, x.Item, x.Filename, x.CaseID, x.InspectionID, tx.actorRef(), ts(tx.now), x.Lat, x.Lng)
 	if err != nil {
 		return fmt.Errorf("insert attachment: %w", err)
 	}

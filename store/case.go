@@ -225,9 +225,12 @@ const (
 	SortProblemNo CaseSort = iota // 问题编号
 	SortUpdated                   // last change
 	SortCreated                   // registration
+	SortUnitName                  // 问题单位名称
+	SortDeadline                  // 整改期限
 )
 
-var caseSortCols = map[CaseSort]string{SortProblemNo: "c.problem_no", SortUpdated: "c.updated_at", SortCreated: "c.created_at"}
+var caseSortCols = map[CaseSort]string{SortProblemNo: "c.problem_no", SortUpdated: "c.updated_at", SortCreated: "c.created_at",
+	SortUnitName: "c.unit_name", SortDeadline: "c.rectify_deadline"}
 
 // CaseKey is a case's position in a list order: the stored value of the
 // order's column and the case's id (the tie-break).
@@ -243,6 +246,10 @@ func CaseKeyOf(c *domain.Case, s CaseSort) CaseKey {
 		return CaseKey{ts(c.UpdatedAt), c.ID}
 	case SortCreated:
 		return CaseKey{ts(c.CreatedAt), c.ID}
+	case SortUnitName:
+		return CaseKey{c.UnitName, c.ID}
+	case SortDeadline:
+		return CaseKey{string(c.RectifyDeadline), c.ID}
 	}
 	return CaseKey{c.ProblemNo, c.ID}
 }
@@ -255,10 +262,19 @@ type CaseFilter struct {
 	VillageID  int64
 	SiteID     int64
 	Status     domain.CaseStatus
+	Statuses   []domain.CaseStatus // any of these (with Status: both hold)
 	Category   domain.Category
 	Source     domain.Source
+	// Live keeps only the cases that count (domain.Counts): not voided.
+	Live bool
 	// OverdueOn keeps only the cases overdue on that day (overdueCond).
 	OverdueOn domain.Date
+	// AwaitingCloseout keeps only the cases rectified but not closed out
+	// (domain.AwaitingCloseout, awaitingCloseoutCond).
+	AwaitingCloseout bool
+	// UnderSupervision keeps only the live 挂牌督办 cases
+	// (domain.UnderSupervision, underSupervisionCond).
+	UnderSupervision bool
 	// Q: unit name, address, problem_no or source_no contains it.
 	Q    string
 	Sort CaseSort
@@ -271,17 +287,39 @@ type CaseFilter struct {
 }
 
 // overdueCond is domain.Overdue in SQL, for the day today: a 整改期限 set and
-// before today, in a status that is not one of domain.FinishedStatuses. It is
-// the only SQL form of the rule (the case list's filter and the dashboard's
-// count both go through CaseFilter.OverdueOn); TestOverdueSQL_MatchesDomain
-// holds it to domain.Overdue on both databases.
+// before today, 现场整治 not 已完成, in a status that is not one of
+// domain.FinishedStatuses. It is the only SQL form of the rule (the case
+// list's filter and the dashboard's count both go through
+// CaseFilter.OverdueOn); TestOverdueSQL_MatchesDomain holds it to
+// domain.Overdue on both databases.
 func overdueCond(w *sqlWhere, today domain.Date) {
-	args := []any{string(today)}
-	for _, s := range domain.FinishedStatuses {
-		args = append(args, string(s))
+	w.add(`c.rectify_deadline <> '' AND c.rectify_deadline < $? AND c.onsite_status <> $?`, string(today), string(domain.OnsiteDone))
+	liveCond(w)
+}
+
+// awaitingCloseoutCond is domain.AwaitingCloseout in SQL: 现场整治 已完成 in a
+// status that is not one of domain.FinishedStatuses
+// (TestCaseSetsSQL_MatchDomain).
+func awaitingCloseoutCond(w *sqlWhere) {
+	w.add(`c.onsite_status = $?`, string(domain.OnsiteDone))
+	liveCond(w)
+}
+
+// underSupervisionCond is domain.UnderSupervision in SQL: 挂牌督办 in a status
+// that is not one of domain.FinishedStatuses (TestCaseSetsSQL_MatchDomain).
+func underSupervisionCond(w *sqlWhere) {
+	w.add(`c.supervised`)
+	liveCond(w)
+}
+
+// liveCond keeps the cases still running their course: not in
+// domain.FinishedStatuses.
+func liveCond(w *sqlWhere) {
+	args := make([]any, len(domain.FinishedStatuses))
+	for i, s := range domain.FinishedStatuses {
+		args[i] = string(s)
 	}
-	w.add(`c.rectify_deadline <> '' AND c.rectify_deadline < $? AND c.status NOT IN (`+
-		strings.TrimPrefix(strings.Repeat(", $?", len(domain.FinishedStatuses)), ", ")+`)`, args...)
+	w.add(`c.status NOT IN (`+strings.TrimPrefix(strings.Repeat(", $?", len(args)), ", ")+`)`, args...)
 }
 
 // caseWhere is f's WHERE clause over cases c: equality on the columns the
@@ -321,8 +359,24 @@ func (r Reader) caseWhere(f CaseFilter) (sqlWhere, error) {
 	if f.Source != "" {
 		w.add(`c.source = $?`, string(f.Source))
 	}
+	if len(f.Statuses) > 0 {
+		args := make([]any, len(f.Statuses))
+		for i, s := range f.Statuses {
+			args[i] = string(s)
+		}
+		w.add(`c.status IN (`+strings.TrimPrefix(strings.Repeat(", $?", len(args)), ", ")+`)`, args...)
+	}
+	if f.Live {
+		w.add(`c.status <> $?`, string(domain.StatusVoided)) // domain.Counts
+	}
 	if f.OverdueOn != "" {
 		overdueCond(&w, f.OverdueOn)
+	}
+	if f.AwaitingCloseout {
+		awaitingCloseoutCond(&w)
+	}
+	if f.UnderSupervision {
+		underSupervisionCond(&w)
 	}
 	if q := strings.TrimSpace(f.Q); q != "" {
 		pat, op := likePattern(q), r.db.likeOp()

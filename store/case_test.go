@@ -85,10 +85,13 @@ func TestCreateCase_ConcurrentNumbersDistinct(t *testing.T) {
 	})
 }
 
-// TestOverdueSQL_MatchesDomain: the case list's overdue filter and the
-// dashboard's overdue count (the one SQL form of the rule, overdueCond)
-// select exactly the cases domain.Overdue names, for cases with random
-// deadlines and statuses and several "today"s.
+// TestOverdueSQL_MatchesDomain: the case list's filters behind the
+// dashboard's figures — overdue (超期未整改, overdueCond), awaiting_closeout
+// (已整改待销号), supervised (挂牌督办) and status=live (问题（家）) — select
+// exactly the cases the domain's rules name (domain.Overdue,
+// AwaitingCloseout, UnderSupervision, Counts), and each dashboard figure is
+// the total of its list, for cases with random deadlines, statuses, 现场整治
+// and 挂牌督办 and several "today"s.
 func TestOverdueSQL_MatchesDomain(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, dialect store.Dialect) {
 		f := newCaseFixture(t, dialect)
@@ -100,7 +103,8 @@ func TestOverdueSQL_MatchesDomain(t *testing.T) {
 			statuses = append(statuses, s)
 		}
 		slices.Sort(statuses)
-		const n = 60
+		onsite := []domain.Onsite{domain.OnsiteNotStarted, domain.OnsiteInProgress, domain.OnsiteDone}
+		const n = 80
 		for i := range n {
 			in := newCase(fmt.Sprintf("逾期测试%02d", i))
 			in.OrgID = []int64{f.orgs["五星街道"].ID, f.orgs["永红街道"].ID}[i%2]
@@ -109,12 +113,25 @@ func TestOverdueSQL_MatchesDomain(t *testing.T) {
 			if d := rng.IntN(12); d < 11 { // around today, or none
 				deadline = string(domain.DateOf(campaignNow.AddDate(0, 0, d-5), domain.Shanghai()))
 			}
-			if _, err := raw.Exec(`UPDATE cases SET rectify_deadline = $1, status = $2 WHERE id = $3`,
-				deadline, string(statuses[rng.IntN(len(statuses))]), c.ID); err != nil {
+			if _, err := raw.Exec(`UPDATE cases SET rectify_deadline = $1, status = $2, onsite_status = $3, supervised = $4 WHERE id = $5`,
+				deadline, string(statuses[rng.IntN(len(statuses))]), string(onsite[rng.IntN(len(onsite))]), rng.IntN(3) == 0, c.ID); err != nil {
 				t.Fatal(err)
 			}
 		}
 		s, district := f.cases(), f.as["district"]
+		// The statuses were set behind the program's back: recount the
+		// maintained counters the dashboard's figures come from.
+		if _, err := s.RebuildCounters(ctx); err != nil {
+			t.Fatal(err)
+		}
+		ids := func(cs []*domain.Case) []int64 {
+			var out []int64
+			for _, c := range cs {
+				out = append(out, c.ID)
+			}
+			slices.Sort(out)
+			return out
+		}
 		for _, shift := range []int{-3, 0, 1, 4} {
 			f.clock.T = campaignNow.AddDate(0, 0, shift)
 			today := domain.DateOf(f.clock.T, domain.Shanghai())
@@ -122,31 +139,40 @@ func TestOverdueSQL_MatchesDomain(t *testing.T) {
 			if err != nil || total != n {
 				t.Fatalf("all cases: %d %v", total, err)
 			}
-			var want []int64
-			for _, c := range all {
-				if domain.Overdue(c, today) {
-					want = append(want, c.ID)
-				}
-			}
-			listed, _, err := s.Cases(ctx, district, app.CaseFilter{Overdue: true})
+			dash, err := s.Dashboard(ctx, district, 0, f.camp.ID)
 			if err != nil {
 				t.Fatal(err)
 			}
-			var got []int64
-			for _, c := range listed {
-				got = append(got, c.ID)
-			}
-			sort.Slice(want, func(i, j int) bool { return want[i] < want[j] })
-			sort.Slice(got, func(i, j int) bool { return got[i] < got[j] })
-			if !slices.Equal(got, want) {
-				t.Fatalf("today %s: SQL overdue %v, domain.Overdue %v", today, got, want)
-			}
-			if len(want) == 0 || len(want) == n {
-				t.Fatalf("today %s: %d of %d overdue: the generated cases do not test the rule", today, len(want), n)
-			}
-			dash, err := s.Dashboard(ctx, district, 0, f.camp.ID)
-			if err != nil || dash.Overdue != len(want) {
-				t.Fatalf("today %s: dashboard overdue %d (%v), domain.Overdue %d", today, dash.Overdue, err, len(want))
+			for _, set := range []struct {
+				name   string
+				rule   func(*domain.Case) bool
+				filter app.CaseFilter
+				figure int
+			}{
+				{"overdue", func(c *domain.Case) bool { return domain.Overdue(c, today) }, app.CaseFilter{Overdue: true}, dash.Overdue},
+				{"awaiting_closeout", domain.AwaitingCloseout, app.CaseFilter{AwaitingCloseout: true}, dash.AwaitingCloseout},
+				{"supervised", domain.UnderSupervision, app.CaseFilter{Supervised: true}, dash.Supervised},
+				{"live", domain.Counts, app.CaseFilter{Status: domain.StatusLive}, dash.Cases},
+			} {
+				var want []*domain.Case
+				for _, c := range all {
+					if set.rule(c) {
+						want = append(want, c)
+					}
+				}
+				listed, ltotal, err := s.Cases(ctx, district, set.filter)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if got, w := ids(listed), ids(want); !slices.Equal(got, w) {
+					t.Fatalf("today %s: SQL %s %v, domain %v", today, set.name, got, w)
+				}
+				if len(want) == 0 || len(want) == n {
+					t.Fatalf("today %s: %d of %d %s: the generated cases do not test the rule", today, len(want), n, set.name)
+				}
+				if ltotal != len(want) || set.figure != len(want) {
+					t.Fatalf("today %s: %s list total %d, dashboard figure %d, domain %d", today, set.name, ltotal, set.figure, len(want))
+				}
 			}
 		}
 	})

@@ -137,30 +137,73 @@ func (r Reader) CaseFiles(caseID int64) ([]domain.SignedFile, error) {
 }
 
 // ReviewQueueFilter selects the cases of the "待我审核" inbox's query: those
-// placed in Scope in one of Statuses.
+// placed in Scope in one of Statuses, or — with Slots — sitting in one of
+// the slots (domain.ReviewSlot: a status, with or without a village), which
+// is exactly the cases waiting for one role's signature (app's
+// TestPendingReviews_CountsTheInbox holds it to the inbox). Limit 0: all.
 type ReviewQueueFilter struct {
 	Scope    domain.ScopeFilter
 	Statuses []domain.CaseStatus
+	Slots    []domain.ReviewSlot
+	Limit    int
+}
+
+// where is the filter's WHERE clause; false when nothing can match.
+func (f ReviewQueueFilter) where() (sqlWhere, bool) {
+	var w sqlWhere
+	w.addScope(f.Scope, "c.org_id", "c.village_id")
+	var alts []string
+	var args []any
+	mark := func(v any) string {
+		args = append(args, v)
+		return "$?"
+	}
+	for _, s := range f.Statuses {
+		alts = append(alts, `c.status = `+mark(string(s)))
+	}
+	for _, s := range f.Slots {
+		cond := `c.status = ` + mark(string(s.Status))
+		if s.Village != nil {
+			if *s.Village {
+				cond += ` AND c.village_id IS NOT NULL`
+			} else {
+				cond += ` AND c.village_id IS NULL`
+			}
+		}
+		alts = append(alts, `(`+cond+`)`)
+	}
+	if len(alts) == 0 {
+		return w, false
+	}
+	w.add(`(`+strings.Join(alts, " OR ")+`)`, args...)
+	return w, true
 }
 
 // ReviewQueue lists the ids of the cases matching f, least recently changed
 // first.
 func (r Reader) ReviewQueue(f ReviewQueueFilter) ([]int64, error) {
-	if len(f.Statuses) == 0 {
+	w, ok := f.where()
+	if !ok {
 		return []int64{}, nil
 	}
-	var args []any
-	scope := placeCond(f.Scope, "c.org_id", "c.village_id", &args)
-	marks := make([]string, len(f.Statuses))
-	for i, s := range f.Statuses {
-		marks[i] = bind(&args, s)
-	}
-	ids, err := r.idColumn(`SELECT c.id FROM cases c
-		WHERE `+scope+` AND c.status IN (`+strings.Join(marks, ", ")+`) ORDER BY c.updated_at, c.id`, args...)
+	ids, err := r.idColumn(`SELECT c.id FROM cases c`+w.sql()+` ORDER BY c.updated_at, c.id`+r.db.limitSQL(f.Limit, 0), w.args...)
 	if err != nil {
 		return nil, fmt.Errorf("review queue: %w", err)
 	}
 	return ids, nil
+}
+
+// CountReviewQueue counts the cases matching f.
+func (r Reader) CountReviewQueue(f ReviewQueueFilter) (int, error) {
+	w, ok := f.where()
+	if !ok {
+		return 0, nil
+	}
+	var n int
+	if err := r.q.QueryRowContext(r.ctx, `SELECT COUNT(*) FROM cases c`+w.sql(), w.args...).Scan(&n); err != nil {
+		return 0, fmt.Errorf("count review queue: %w", err)
+	}
+	return n, nil
 }
 
 // idColumn runs a query of one id column.

@@ -37,7 +37,8 @@ func newLoopFixture(t *testing.T, dialect store.Dialect) *loopFixture {
 	return f
 }
 
-// readyCase opens a case in 新中社区 with 现场整治已完成, so 销号 may be requested.
+// readyCase opens a case in 新中社区 with 现场整治已完成 and its 整改完成照片
+// (the evidence a request needs), so 销号 may be requested.
 func (f *loopFixture) readyCase(t *testing.T, name string) *domain.Case {
 	t.Helper()
 	ctx := context.Background()
@@ -49,6 +50,10 @@ func (f *loopFixture) readyCase(t *testing.T, name string) *domain.Case {
 	done := domain.OnsiteDone
 	date := domain.Date("2020-10-13")
 	if c, err = f.app.UpdateCase(ctx, f.as["wx_officer"], c.ID, app.CasePatch{Version: c.Version}.With("onsite_status", &done).With("onsite_done_date", &date)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.app.SaveAttachment(ctx, f.as["wx_officer"], c.ID, app.AttachmentInput{Kind: domain.AttachDonePhoto,
+		Filename: "finished.jpg", Reader: strings.NewReader("\xff\xd8\xff\xe0 finished")}); err != nil {
 		t.Fatal(err)
 	}
 	return c
@@ -108,8 +113,8 @@ func TestSignOffs_CatchContentAlteredBehindTheProgramsBack(t *testing.T) {
 		if _, err := raw.Exec(`UPDATE cases SET fine_fen = 0 WHERE id = $1`, c.ID); err != nil {
 			t.Fatal(err)
 		}
-		// Swapping a photo's bytes behind the program's back.
-		if _, err := raw.Exec(`UPDATE attachments SET sha256 = $1 WHERE case_id = $2`, strings.Repeat("ab", 32), c.ID); err != nil {
+		// Swapping the bytes of the photo added after the village's signature, behind the program's back.
+		if _, err := raw.Exec(`UPDATE attachments SET sha256 = $1 WHERE case_id = $2 AND filename = 'done.jpg'`, strings.Repeat("ab", 32), c.ID); err != nil {
 			t.Fatal(err)
 		}
 		sigs = f.signoffs(t, c.ID)
@@ -191,7 +196,7 @@ func TestCloseoutRows_RoundTrip(t *testing.T) {
 				t.Fatalf("superseded %+v %v", rows, err)
 			}
 			files, err := tx.CaseFiles(c.ID)
-			if err != nil || len(files) != 0 {
+			if err != nil || len(files) != 1 { // readyCase's 整改完成照片
 				t.Fatalf("files %+v %v", files, err)
 			}
 			return nil

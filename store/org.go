@@ -61,6 +61,19 @@ func (tx *Tx) UpdateOrgPrefix(id int64, prefix string) error {
 	return nil
 }
 
+// UpdateOrg stores a unit's name, code and 问题编号 prefix (its place in the
+// tree does not change). A code or prefix another unit has is ErrDuplicate.
+func (tx *Tx) UpdateOrg(o *domain.OrgUnit) error {
+	res, err := tx.exec(`UPDATE org_units SET name = $1, code = $2, prefix = $3 WHERE id = $4`, o.Name, nullStr(o.Code), o.Prefix, o.ID)
+	if err != nil {
+		return duplicate(err, fmt.Sprintf("update org unit %d", o.ID))
+	}
+	if n, _ := res.RowsAffected(); n != 1 {
+		return fmt.Errorf("update org unit %d: %w", o.ID, ErrNotFound)
+	}
+	return nil
+}
+
 // treeOrder arranges units depth-first from rootID, children in official
 // order (presentation order of lists and pickers).
 func treeOrder(all []*domain.OrgUnit, rootID int64) []*domain.OrgUnit {

@@ -87,10 +87,33 @@ type SiteQuery struct {
 	Q          string             // name, address or credit code contains (case-insensitive)
 	State      string
 	TargetType string
-	BeforeID   int64 // keyset paging: only the sites with a smaller id (newest first); Offset counts from there
-	Limit      int   // 0: all
-	Offset     int
+	// CampaignID with Inspected (or NotInspected) keeps the sites with (or
+	// without) an inspection in that campaign — 已排查 / 未排查.
+	CampaignID   int64
+	Inspected    bool
+	NotInspected bool
+	Sort         SiteSort
+	Reverse      bool  // the other way round from the order's own direction
+	BeforeID     int64 // keyset paging of the default order (newest first): only the sites with a smaller id; Offset counts from there
+	Limit        int   // 0: all
+	Offset       int
 }
+
+// SiteSort orders a site list; each breaks ties by id in the same direction.
+type SiteSort int
+
+// Site list orders, each in its own direction unless Reverse.
+const (
+	SortSiteCreated SiteSort = iota // registration (id), newest first: the default
+	SortSiteName                    // 名称, A to Z
+	SortSiteUpdated                 // last change, latest first
+)
+
+// siteSortCols are the orders' columns and whether they run descending.
+var siteSortCols = map[SiteSort]struct {
+	col  string
+	desc bool
+}{SortSiteCreated: {"s.id", true}, SortSiteName: {"s.name", false}, SortSiteUpdated: {"s.updated_at", true}}
 
 func (r Reader) siteWhere(q SiteQuery) sqlWhere {
 	var w sqlWhere
@@ -110,6 +133,13 @@ func (r Reader) siteWhere(q SiteQuery) sqlWhere {
 		pat, op := likePattern(q.Q), r.db.likeOp()
 		w.add(`(s.name `+op+` $? ESCAPE '\' OR s.address `+op+` $? ESCAPE '\' OR s.credit_code `+op+` $? ESCAPE '\')`, pat, pat, pat)
 	}
+	const inspected = `EXISTS (SELECT 1 FROM inspections i WHERE i.site_id = s.id AND i.campaign_id = $?)`
+	if q.Inspected {
+		w.add(inspected, q.CampaignID)
+	}
+	if q.NotInspected {
+		w.add(`NOT `+inspected, q.CampaignID)
+	}
 	return w
 }
 
@@ -123,18 +153,30 @@ func (r Reader) CountSites(q SiteQuery) (int, error) {
 	return n, nil
 }
 
-// Sites lists the sites matching q, newest first (by id), from its position
-// and in its page; more reports whether a site follows the page.
+// Sites lists the sites matching q in its order (default newest first, by
+// id), from its position and in its page; more reports whether a site
+// follows the page.
 func (r Reader) Sites(q SiteQuery) (out []*domain.Site, more bool, err error) {
+	order, ok := siteSortCols[q.Sort]
+	if !ok {
+		return nil, false, fmt.Errorf("sites: unknown sort %d", q.Sort)
+	}
+	col, dir := order.col, " ASC"
+	if order.desc != q.Reverse {
+		dir = " DESC"
+	}
 	w := r.siteWhere(q)
 	if q.BeforeID != 0 {
+		if q.Sort != SortSiteCreated || q.Reverse {
+			return nil, false, fmt.Errorf("sites: keyset paging is of the newest-first order only")
+		}
 		w.add(`s.id < $?`, q.BeforeID)
 	}
 	limit := q.Limit
 	if limit > 0 {
 		limit++
 	}
-	out, err = r.sites(`SELECT `+siteCols+` FROM sites s`+w.sql()+` ORDER BY s.id DESC`+r.db.limitSQL(limit, q.Offset), w.args...)
+	out, err = r.sites(`SELECT `+siteCols+` FROM sites s`+w.sql()+` ORDER BY `+col+dir+`, s.id`+dir+r.db.limitSQL(limit, q.Offset), w.args...)
 	if err != nil {
 		return nil, false, err
 	}

@@ -115,3 +115,12 @@ func (tx *Tx) UpdateUserActive(id int64, active bool) error {
 	}
 	return nil
 }
+
+// UpdateUserPlacement stores a user's role and unit.
+func (tx *Tx) UpdateUserPlacement(id int64, role domain.Role, orgID int64) error {
+	if _, err := tx.exec(`UPDATE users SET role = $1, org_id = $2, version = version + 1, updated_at = $3 WHERE id = $4`,
+		string(role), orgID, ts(tx.now), id); err != nil {
+		return fmt.Errorf("update placement of user %d: %w", id, err)
+	}
+	return nil
+}

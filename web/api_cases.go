@@ -113,21 +113,45 @@ func (s *Server) createSite(w http.ResponseWriter, r *http.Request, a *domain.Ac
 	return nil
 }
 
-func (s *Server) listSites(w http.ResponseWriter, r *http.Request, a *domain.Actor) error {
+// siteFilter reads a site list's criteria from the query (the API's and the
+// register page's): org_id, village_id, q, state, target_type, inspected
+// (yes|no: 已排查 / 未排查 in campaign_id, default the active campaign),
+// sort, page, per_page, after.
+func siteFilter(r *http.Request) (app.SiteFilter, error) {
 	var f app.SiteFilter
 	var err error
 	if f.OrgID, err = queryID(r, "org_id"); err != nil {
-		return err
+		return f, err
 	}
 	if f.VillageID, err = queryID(r, "village_id"); err != nil {
-		return err
+		return f, err
+	}
+	if f.CampaignID, err = queryID(r, "campaign_id"); err != nil {
+		return f, err
 	}
 	q := r.URL.Query()
-	f.Q, f.State, f.TargetType = q.Get("q"), q.Get("state"), q.Get("target_type")
+	f.Q, f.State, f.TargetType, f.Sort = strings.TrimSpace(q.Get("q")), q.Get("state"), q.Get("target_type"), q.Get("sort")
+	switch q.Get("inspected") {
+	case "":
+	case "yes", "1", "true":
+		f.Inspected = true
+	case "no", "0", "false":
+		f.NotInspected = true
+	default:
+		return f, domain.Invalid("inspected", "inspected 应为 yes 或 no")
+	}
 	if f.Limit, f.Offset, err = paging(r); err != nil {
-		return err
+		return f, err
 	}
 	if f.After, err = afterParam(r); err != nil {
+		return f, err
+	}
+	return f, nil
+}
+
+func (s *Server) listSites(w http.ResponseWriter, r *http.Request, a *domain.Actor) error {
+	f, err := siteFilter(r)
+	if err != nil {
 		return err
 	}
 	l, err := s.app.SiteList(r.Context(), a, f)
@@ -273,18 +297,19 @@ func caseFilter(r *http.Request) (app.CaseFilter, error) {
 	q := r.URL.Query()
 	f.Status, f.Category, f.Source = domain.CaseStatus(q.Get("status")), domain.Category(q.Get("category")), domain.Source(q.Get("source"))
 	f.Q, f.Sort = strings.TrimSpace(q.Get("q")), q.Get("sort")
-	if f.Status != "" && domain.StatusNames[f.Status] == "" {
+	if f.Status != "" && f.Status != domain.StatusLive && f.Status != domain.StatusOpen && domain.StatusNames[f.Status] == "" {
 		return f, domain.Invalid("status", "未知的状态 %q", f.Status)
 	}
 	if f.Category != "" && domain.CategoryNames[f.Category] == "" {
 		return f, domain.Invalid("category", "未知的问题类别 %q", f.Category)
 	}
-	switch q.Get("overdue") {
-	case "", "0", "false":
-	case "1", "true":
-		f.Overdue = true
-	default:
-		return f, domain.Invalid("overdue", "overdue 应为 true 或 false")
+	for _, b := range []struct {
+		name string
+		dst  *bool
+	}{{"overdue", &f.Overdue}, {"awaiting_closeout", &f.AwaitingCloseout}, {"supervised", &f.Supervised}} {
+		if *b.dst, err = queryBool(r, b.name); err != nil {
+			return f, err
+		}
 	}
 	if f.Limit, f.Offset, err = paging(r); err != nil {
 		return f, err
@@ -293,6 +318,17 @@ func caseFilter(r *http.Request) (app.CaseFilter, error) {
 		return f, err
 	}
 	return f, nil
+}
+
+// queryBool reads a yes/no query parameter: 1/true, 0/false or absent.
+func queryBool(r *http.Request, name string) (bool, error) {
+	switch r.URL.Query().Get(name) {
+	case "", "0", "false":
+		return false, nil
+	case "1", "true":
+		return true, nil
+	}
+	return false, domain.Invalid(name, "%s 应为 true 或 false", name)
 }
 
 func (s *Server) listCases(w http.ResponseWriter, r *http.Request, a *domain.Actor) error {
@@ -400,7 +436,7 @@ func (s *Server) receiveUpload(w http.ResponseWriter, r *http.Request, a *domain
 		return nil, domain.Invalid("file", "请选择要上传的文件")
 	}
 	defer f.Close()
-	in := app.AttachmentInput{Kind: r.FormValue("kind"), Filename: hdr.Filename, Reader: f, MaxBytes: s.maxUpload}
+	in := app.AttachmentInput{Kind: r.FormValue("kind"), Item: r.FormValue("item"), Filename: hdr.Filename, Reader: f, MaxBytes: s.maxUpload}
 	if in.Lat, err = optFloat(r.FormValue("lat"), "lat"); err != nil {
 		return nil, err
 	}

@@ -112,16 +112,11 @@ func (s *Server) patchOrg(w http.ResponseWriter, r *http.Request, a *domain.Acto
 	if err != nil {
 		return err
 	}
-	var in struct {
-		Prefix string `json:"prefix"`
-	}
+	var in app.OrgPatch
 	if err := decodeJSON(w, r, &in); err != nil {
 		return err
 	}
-	if err := s.app.SetOrgPrefix(r.Context(), a, id, in.Prefix); err != nil {
-		return err
-	}
-	o, err := s.app.VisibleOrg(r.Context(), a, id)
+	o, err := s.app.UpdateOrg(r.Context(), a, id, in)
 	if err != nil {
 		return err
 	}
@@ -167,21 +162,40 @@ func (s *Server) getUser(w http.ResponseWriter, r *http.Request, a *domain.Actor
 	return nil
 }
 
-// patchUser resets a password and/or (de)activates a user.
+// patchUser resets a password, (de)activates a user and/or changes their
+// role and unit (role and org_id together).
 func (s *Server) patchUser(w http.ResponseWriter, r *http.Request, a *domain.Actor) error {
 	id, err := pathID(r, "id")
 	if err != nil {
 		return err
 	}
 	var in struct {
-		Password *string `json:"password"`
-		Active   *bool   `json:"active"`
+		Password *string      `json:"password"`
+		Active   *bool        `json:"active"`
+		Role     *domain.Role `json:"role"`
+		OrgID    *int64       `json:"org_id"`
 	}
 	if err := decodeJSON(w, r, &in); err != nil {
 		return err
 	}
-	if in.Password == nil && in.Active == nil {
-		return domain.Invalid("", "请提供 password 或 active")
+	if in.Password == nil && in.Active == nil && in.Role == nil && in.OrgID == nil {
+		return domain.Invalid("", "请提供 password、active 或 role 与 org_id")
+	}
+	if in.Role != nil || in.OrgID != nil {
+		u, err := s.app.User(r.Context(), a, id)
+		if err != nil {
+			return err
+		}
+		role, org := u.Role, u.OrgID
+		if in.Role != nil {
+			role = *in.Role
+		}
+		if in.OrgID != nil {
+			org = *in.OrgID
+		}
+		if _, err := s.app.PlaceUser(r.Context(), a, id, role, org); err != nil {
+			return err
+		}
 	}
 	if in.Password != nil {
 		if err := s.app.ResetPassword(r.Context(), a, id, *in.Password); err != nil {
@@ -222,12 +236,14 @@ type campaignInput struct {
 	RecheckDays     int               `json:"recheck_days"`
 	SupervisedDays  int               `json:"supervised_days"`
 	RewardRule      string            `json:"reward_rule"`
+	// CloseoutEvidence is the evidence a 销号 request needs (omitted: the default rule).
+	CloseoutEvidence *domain.EvidenceRule `json:"closeout_evidence"`
 }
 
 func (in campaignInput) campaign() (domain.Campaign, error) {
 	c := domain.Campaign{Name: in.Name, DocNo: in.DocNo, DeadlineWeekday: 3, DeadlineTime: in.DeadlineTime,
 		Categories: in.Categories, ClearItems: in.ClearItems, RecheckDays: in.RecheckDays,
-		SupervisedDays: in.SupervisedDays, RewardRule: in.RewardRule}
+		SupervisedDays: in.SupervisedDays, RewardRule: in.RewardRule, CloseoutEvidence: in.CloseoutEvidence}
 	if in.DeadlineWeekday != nil {
 		c.DeadlineWeekday = *in.DeadlineWeekday
 	}

@@ -3,6 +3,7 @@ package web
 import (
 	"archive/zip"
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"html/template"
@@ -55,6 +56,10 @@ func (s *Server) caseFileZip(w http.ResponseWriter, r *http.Request, a *domain.A
 	if err != nil {
 		return err
 	}
+	inspections, err := s.caseInspections(r, a, c)
+	if err != nil {
+		return err
+	}
 	hist, err := s.app.CaseHistory(ctx, a, id)
 	if err != nil {
 		return err
@@ -89,18 +94,58 @@ func (s *Server) caseFileZip(w http.ResponseWriter, r *http.Request, a *domain.A
 		return err
 	}
 	for _, att := range atts {
-		_, f, err := s.app.OpenAttachment(ctx, a, att.ID)
-		if err != nil {
-			return err
-		}
 		kind := domain.AttachmentKindNames[att.Kind]
-		err = put(fmt.Sprintf("材料/%03d-%s-%s", att.ID, kind, zipSafe(att.Filename)), f)
-		f.Close()
-		if err != nil {
+		if att.Item != "" {
+			kind += "（" + domain.ClearItemNames[att.Item] + "）"
+		}
+		if err := s.putAttachment(ctx, a, put, fmt.Sprintf("材料/%03d-%s-%s", att.ID, kind, zipSafe(att.Filename)), att.ID); err != nil {
 			return err
 		}
 	}
+	// The photos taken when the site was inspected belong to the file too.
+	for _, x := range inspections {
+		for _, att := range x.files {
+			name := fmt.Sprintf("排查照片/%s-%03d-%s", x.InspectedAt.In(shanghai).Format("20060102-1504"), att.ID, zipSafe(att.Filename))
+			if err := s.putAttachment(ctx, a, put, name, att.ID); err != nil {
+				return err
+			}
+		}
+	}
 	return zw.Close()
+}
+
+// inspectionFiles is one inspection of the case's site with its photos.
+type inspectionFiles struct {
+	*domain.Inspection
+	files []*domain.Attachment
+}
+
+// caseInspections lists the inspections of the case's site in its
+// campaign, each with its photos.
+func (s *Server) caseInspections(r *http.Request, a *domain.Actor, c *domain.Case) ([]inspectionFiles, error) {
+	xs, err := s.app.SiteInspections(r.Context(), a, c.SiteID, c.CampaignID)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]inspectionFiles, 0, len(xs))
+	for _, x := range xs {
+		files, err := s.app.InspectionAttachments(r.Context(), a, x.ID)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, inspectionFiles{Inspection: x, files: files})
+	}
+	return out, nil
+}
+
+// putAttachment copies one stored file into the archive at name.
+func (s *Server) putAttachment(ctx context.Context, a *domain.Actor, put func(string, io.Reader) error, name string, id int64) error {
+	_, f, err := s.app.OpenAttachment(ctx, a, id)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	return put(name, f)
 }
 
 // zipSafe keeps a stored filename from escaping its folder in the archive.

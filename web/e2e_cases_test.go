@@ -157,8 +157,9 @@ func TestBrowser_GridWorkerOpensCaseOfficerCompletesIt(t *testing.T) {
 		t.Fatal(err)
 	}
 	screenshot(t, ctx, "case-officer")
-	// The dashboard counts the case and draws its chart (ECharts loaded on demand).
-	if err := chromedp.Do(ctx, chromedp.Navigate(e.srv.URL+"/"), chromedp.WaitVisible(chromedp.CSS(".chart canvas"))); err != nil {
+	// The dashboard (/dashboard since / is each role's home) counts the case
+	// and draws its chart (ECharts loaded on demand).
+	if err := chromedp.Do(ctx, chromedp.Navigate(e.srv.URL+"/dashboard"), chromedp.WaitVisible(chromedp.CSS(".chart canvas"))); err != nil {
 		t.Fatalf("dashboard chart: %v", err)
 	}
 	screenshot(t, ctx, "dashboard-figures")

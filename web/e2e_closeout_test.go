@@ -80,6 +80,7 @@ func TestBrowser_CloseoutSignedVillageTownDistrict(t *testing.T) {
 	e.createCampaign()
 	c := e.readyCase("新中某喷涂点", true)
 	id, sid := c.ID, fmtInt(c.ID)
+	e.supplyEvidence(id) // the 整改完成照片 a 销号 request needs
 	ctx := newBrowser(t)
 	base := e.srv.URL
 

@@ -18,7 +18,7 @@ const (
 var catalog = map[string][2]string{ // [zh-CN, en]
 	"app.name":         {"整治", "zhengzhi"},
 	"app.title":        {"违法违规“小字头”“停产停业”企业专项整治", "Special rectification campaign"},
-	"nav.dashboard":    {"首页", "Dashboard"},
+	"nav.dashboard":    {"数据总览", "Dashboard"},
 	"nav.cases":        {"问题清单", "Cases"},
 	"nav.sites":        {"场所", "Sites"},
 	"nav.reports":      {"周报", "Reports"},
@@ -42,7 +42,7 @@ var catalog = map[string][2]string{ // [zh-CN, en]
 	"dash.inspected":   {"已排查场所", "Sites inspected"},
 	"dash.cases":       {"问题（家）", "Cases"},
 	"dash.closed":      {"已销号", "Closed out"},
-	"dash.overdue":     {"超期未整改", "Overdue"},
+	"dash.overdue":     {"超期未整改", "Overdue, not rectified"},
 	"dash.by_status":   {"问题办理进度", "Cases by status"},
 	"dash.deadline":    {"每周%s %s 前报送", "Due every %s before %s"},
 	"users.title":      {"用户管理", "Users"},
@@ -96,7 +96,7 @@ var catalog = map[string][2]string{ // [zh-CN, en]
 
 // catalogs lists every area's message catalog; each area keeps its strings
 // in its own file (msgs_*.go) so areas can grow without touching each other.
-var catalogs = []map[string][2]string{catalog, caseMessages, closeoutMessages, reportMessages, tipMessages}
+var catalogs = []map[string][2]string{catalog, caseMessages, closeoutMessages, reportMessages, tipMessages, homeMessages, listMessages, evidenceMessages, helpMessages, adminMessages}
 
 // missedKey, when set, hears of every key translate cannot resolve: a key in
 // no catalog, or (in English) one without an English text, which then falls

@@ -64,6 +64,13 @@ var pageFuncs = template.FuncMap{
 		}
 		return *p
 	},
+	// deskTable is the data of the "desk-table" partial: a list's rows
+	// under its columns (listCol), linked to /{kind}/{id}.
+	"deskTable": func(p *pageData, kind string, nav listNav, cols, rows any) map[string]any {
+		return map[string]any{"P": p, "Kind": kind, "Nav": nav, "Cols": cols, "Rows": rows}
+	},
+	// args pairs the page with a value, for a partial that needs both.
+	"args": func(p *pageData, v any) map[string]any { return map[string]any{"P": p, "V": v} },
 	// coord shows a coordinate with 6 decimals (about 0.1 m), "" for none.
 	"coord": coord,
 	// meters shows an accuracy in whole metres.
@@ -145,6 +152,7 @@ type pageData struct {
 	Error  string
 	Path   string
 	Data   any
+	Nav    []navItem
 	static *staticFiles
 }
 
@@ -176,6 +184,9 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, page
 		return
 	}
 	pd := &pageData{Lang: langOf(r), Actor: actorOf(r), Title: title, Flash: flash, Path: r.URL.Path, Data: data, static: s.static}
+	if pd.Actor != nil {
+		pd.Nav = s.nav(r, pd.Actor)
+	}
 	if pd.Title != "" {
 		pd.Title = pd.T(title)
 	}

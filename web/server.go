@@ -96,6 +96,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 	s.uiReports(mux)
 	s.uiCloseout(mux)
 	s.tipRoutes(mux)
+	s.uiOrgs(mux)
 	mux.HandleFunc(catchAll, s.notFound(mux))
 }
 

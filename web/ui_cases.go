@@ -15,11 +15,15 @@ import (
 // grid workers on phones: register a site, inspect it, open a case, add photos.
 func (s *Server) uiCases(mux *http.ServeMux) {
 	mux.HandleFunc("GET /sites", s.page(s.sitesPage))
+	mux.HandleFunc("GET /sites/export.xlsx", s.page(s.sitesExport))
+	mux.HandleFunc("GET /sites/{id}/edit", s.page(s.siteEditPage))
+	mux.HandleFunc("POST /sites/{id}/edit", s.page(s.siteEditSubmit))
 	mux.HandleFunc("GET /sites/new", s.page(s.siteNewPage))
 	mux.HandleFunc("POST /sites", s.page(s.siteCreate))
 	mux.HandleFunc("GET /sites/{id}", s.page(s.sitePage))
 	mux.HandleFunc("POST /sites/{id}/inspections", s.page(s.inspectionCreate))
 	mux.HandleFunc("GET /cases", s.page(s.casesPage))
+	mux.HandleFunc("GET /cases/export.xlsx", s.page(s.casesExport))
 	mux.HandleFunc("GET /cases/new", s.page(s.caseNewPage))
 	mux.HandleFunc("POST /cases", s.page(s.caseCreate))
 	mux.HandleFunc("GET /cases/{id}", s.page(s.casePage))
@@ -109,62 +113,6 @@ func formPosition(r *http.Request) (lat, lng, acc *float64, err error) {
 }
 
 // ---- sites ----
-
-type sitesData struct {
-	Sites  []*domain.Site
-	Total  int
-	Q      string
-	Places map[int64]string
-	Page   int    // 1-based, of the page shown
-	Next   string // the cursor of the following page ("" on the last)
-}
-
-// sitesPerPage is the site list page's length.
-const sitesPerPage = 200
-
-// PrevURL is the site list's previous page (by page number).
-func (d sitesData) PrevURL() string {
-	q := url.Values{}
-	if d.Q != "" {
-		q.Set("q", d.Q)
-	}
-	if d.Page > 2 {
-		q.Set("page", strconv.Itoa(d.Page-1))
-	}
-	return "/sites?" + q.Encode()
-}
-
-// NextURL is the site list's following page (by cursor).
-func (d sitesData) NextURL() string {
-	q := url.Values{"after": {d.Next}}
-	if d.Q != "" {
-		q.Set("q", d.Q)
-	}
-	return "/sites?" + q.Encode()
-}
-
-func (s *Server) sitesPage(w http.ResponseWriter, r *http.Request, a *domain.Actor) error {
-	q := strings.TrimSpace(r.URL.Query().Get("q"))
-	f := app.SiteFilter{Q: q, Limit: sitesPerPage}
-	if p, _ := strconv.Atoi(r.URL.Query().Get("page")); p > 1 {
-		f.Offset = (p - 1) * sitesPerPage
-	}
-	var err error
-	if f.After, err = afterParam(r); err != nil {
-		return err
-	}
-	l, err := s.app.SiteList(r.Context(), a, f)
-	if err != nil {
-		return err
-	}
-	places, err := s.placeNames(r, a)
-	if err != nil {
-		return err
-	}
-	d := sitesData{Sites: l.Items, Total: l.Total, Q: q, Places: places, Page: l.Start/sitesPerPage + 1, Next: l.Next}
-	s.render(w, r, http.StatusOK, "sites.html", "sites.title", d, s.takeFlash(w, r))
-	return nil
-}
 
 // placeNames maps every visible unit's id to its name, for lists.
 func (s *Server) placeNames(r *http.Request, a *domain.Actor) (map[int64]string, error) {
@@ -349,35 +297,21 @@ type casesData struct {
 	Towns    []*domain.OrgUnit
 	Villages []*domain.OrgUnit
 	Error    *formError
+	Nav      listNav
+	Cols     []listCol[*domain.Case]
+	Filtered bool // some criterion is set: the filters open
 }
 
-// PageURL builds the list URL for another page, by number, with the same
-// filters (for the pages before this one).
-func (d casesData) PageURL(page int) string {
-	q := url.Values{}
-	for k, v := range d.Query {
-		q[k] = v
-	}
-	q.Del("after")
-	q.Set("page", strconv.Itoa(page))
-	return "/cases?" + q.Encode()
-}
+// PageURL is the list at another page, by number, with the same filters.
+func (d casesData) PageURL(page int) string { return d.Nav.PageURL(page) }
 
-// NextURL builds the list URL for the following page, by its cursor, with
-// the same filters: paging forward is read from the list index at the
-// cursor however deep it goes.
-func (d casesData) NextURL() string {
-	q := url.Values{}
-	for k, v := range d.Query {
-		q[k] = v
-	}
-	q.Del("page")
-	q.Set("after", d.Next)
-	return "/cases?" + q.Encode()
-}
+// NextURL is the list's following page, by its cursor, with the same
+// filters: paging forward is read from the list index at the cursor
+// however deep it goes.
+func (d casesData) NextURL() string { return d.Nav.NextURL() }
 
 func (s *Server) casesPage(w http.ResponseWriter, r *http.Request, a *domain.Actor) error {
-	d := casesData{Query: r.URL.Query(), Page: 1}
+	d := casesData{Query: r.URL.Query(), Page: 1, Cols: caseCols}
 	f, err := caseFilter(r)
 	if err != nil {
 		if !userError(err) {
@@ -392,11 +326,20 @@ func (s *Server) casesPage(w http.ResponseWriter, r *http.Request, a *domain.Act
 	d.Filter = f
 	l, err := s.app.CaseList(r.Context(), a, f)
 	if err != nil {
-		return err
+		if !userError(err) {
+			return err
+		}
+		d.Error = asFormError(err)
+		d.Filter = app.CaseFilter{Limit: 50}
+		if l, err = s.app.CaseList(r.Context(), a, d.Filter); err != nil {
+			return err
+		}
 	}
 	d.Cases, d.Total, d.Next = l.Items, l.Total, l.Next
-	d.Page = l.Start/f.Limit + 1
-	d.Pages = max((d.Total+f.Limit-1)/f.Limit, d.Page)
+	d.Nav = newListNav(r, "/cases", "problem_no", caseListPage{l}, f.Limit)
+	d.Page, d.Pages = d.Nav.Page, d.Nav.Pages
+	d.Filtered = f.OrgID != 0 || f.VillageID != 0 || f.Q != "" || f.Status != "" || f.Category != "" || f.Source != "" ||
+		f.Overdue || f.AwaitingCloseout || f.Supervised || f.CampaignID != 0
 	if d.Towns, d.Villages, err = s.villages(r, a); err != nil {
 		return err
 	}
@@ -522,6 +465,9 @@ type caseData struct {
 	Kinds     []string
 	// Closeout is filled by the closed-loop pages (signatures, actions).
 	Closeout any
+	// Evidence is what a 销号 request needs and what the case has
+	// (domain.EvidenceNeeds), while it may still be requested.
+	Evidence []domain.EvidenceNeed
 }
 
 // PageTitle names the case: its number and unit name.
@@ -563,6 +509,9 @@ func (s *Server) renderCase(w http.ResponseWriter, r *http.Request, a *domain.Ac
 	}
 	d.Edit = domain.EditRightsFor(a.User.Role, c.Status)
 	d.Clears = domain.OrderedClears(d.Campaign, c)
+	if domain.Editable(c.Status) {
+		d.Evidence = domain.EvidenceNeeds(c, d.Campaign, d.Attachments)
+	}
 	if s.caseExtras != nil {
 		if d.Closeout, err = s.caseExtras(r, a, c); err != nil {
 			return err

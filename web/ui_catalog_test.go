@@ -147,9 +147,13 @@ func pageLinks(body string) []string {
 }
 
 // isPageLink leaves out what is not an HTML page of ours (static files, the
-// API's JSON and downloads) and links that change the session.
+// API's JSON and downloads), links that change the session, and a list's
+// other orders (?sort=: the same page's texts, in another order).
 func isPageLink(u string) bool {
-	path, _, _ := strings.Cut(u, "?")
+	path, query, _ := strings.Cut(u, "?")
+	if q, _ := url.ParseQuery(query); q.Has("sort") {
+		return false
+	}
 	for _, p := range []string{"/static/", "/api/", "/lang", "/logout", "/healthz"} {
 		if strings.HasPrefix(path, p) {
 			return false

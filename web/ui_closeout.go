@@ -47,6 +47,9 @@ type closeoutView struct {
 	Towns             []*domain.OrgUnit
 	Villages          []*domain.OrgUnit
 	ReopenReason      string
+	// Returned is the return that sent the case back (domain.LastReturn):
+	// its reason is the banner at the top of the case page.
+	Returned *domain.SignOff
 }
 
 // NeedsReason reports whether an action's form asks for a reason: the
@@ -78,10 +81,15 @@ func (s *Server) closeoutExtras(r *http.Request, a *domain.Actor, c *domain.Case
 	if v.SignOffs, err = s.app.CaseSignOffs(ctx, a, c.ID); err != nil {
 		return nil, err
 	}
-	for _, so := range v.SignOffs {
+	signed := make([]domain.SignOff, len(v.SignOffs))
+	for i, so := range v.SignOffs {
 		if !so.Valid {
 			v.Tampered = true
 		}
+		signed[i] = so.SignOff
+	}
+	if ret, ok := domain.LastReturn(c, signed); ok {
+		v.Returned = &ret
 	}
 	today := domain.DateOf(s.clock.Now(), shanghai)
 	v.Overdue, v.SupervisedOverdue = domain.Overdue(c, today), domain.SupervisedOverdue(c, today)

@@ -17,7 +17,8 @@ func (s *Server) uiFoundation(mux *http.ServeMux) {
 	mux.HandleFunc("POST /login", s.loginSubmit)
 	mux.HandleFunc("POST /logout", s.logout)
 	mux.HandleFunc("GET /lang", s.switchLang)
-	mux.HandleFunc("GET /{$}", s.page(s.dashboardPage))
+	mux.HandleFunc("GET /{$}", s.page(s.homePage))
+	mux.HandleFunc("GET /dashboard", s.page(s.dashboardPage))
 	mux.HandleFunc("GET /users", s.page(s.usersPage))
 	mux.HandleFunc("POST /users", s.page(s.usersCreate))
 	mux.HandleFunc("POST /users/{id}", s.page(s.usersUpdate))
@@ -197,6 +198,11 @@ func (s *Server) usersUpdate(w http.ResponseWriter, r *http.Request, a *domain.A
 		err = s.app.SetUserActive(r.Context(), a, id, true)
 	case "reset":
 		err = s.app.ResetPassword(r.Context(), a, id, r.FormValue("password"))
+	case "place":
+		var org int64
+		if org, err = formInt(r, "org_id"); err == nil {
+			_, err = s.app.PlaceUser(r.Context(), a, id, domain.Role(r.FormValue("role")), org)
+		}
 	default:
 		err = domain.Invalid("op", "未知操作")
 	}
@@ -239,7 +245,17 @@ func (s *Server) campaignsCreate(w http.ResponseWriter, r *http.Request, a *doma
 	in := campaignInput{Name: r.FormValue("name"), DocNo: r.FormValue("doc_no"), StartDate: r.FormValue("start_date"),
 		EndDate: r.FormValue("end_date"), DeadlineWeekday: &wd, DeadlineTime: r.FormValue("deadline_time"),
 		SummaryDueDate: r.FormValue("summary_due_date")}
-	c, err := in.campaign()
+	var err error
+	if r.Form.Has("done_photos") {
+		in.CloseoutEvidence = &domain.EvidenceRule{ClearsPhotos: r.FormValue("clears_photos") == "1"}
+		if in.CloseoutEvidence.DonePhotos, err = strconv.Atoi(strings.TrimSpace(r.FormValue("done_photos"))); err != nil {
+			err = domain.Invalid("closeout_evidence.done_photos", "整改完成照片张数应为数字")
+		}
+	}
+	var c domain.Campaign
+	if err == nil {
+		c, err = in.campaign()
+	}
 	if err == nil {
 		_, err = s.app.CreateCampaign(r.Context(), a, c)
 	}
